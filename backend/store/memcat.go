@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"sync"
+
+	"murmur/backend/conversation"
+)
+
+// memCatalog serves the list from summaries kept in memory and searches by
+// reading the files. It is the fallback when the index is unavailable, and
+// the baseline the index is measured against.
+type memCatalog struct {
+	read func(id string) (*conversation.Conversation, error)
+
+	mu   sync.RWMutex
+	sums map[string]Summary
+}
+
+func newMemCatalog(read func(string) (*conversation.Conversation, error)) *memCatalog {
+	return &memCatalog{read: read, sums: make(map[string]Summary)}
+}
+
+func wanted(a Archived, archived bool) bool {
+	switch a {
+	case ArchivedOnly:
+		return archived
+	case ArchivedInclude:
+		return true
+	}
+	return !archived
+}
+
+// listOrder is the order of the list: pinned first, then most recent.
+func listOrder(a, b Summary) bool {
+	if a.Pinned != b.Pinned {
+		return a.Pinned
+	}
+	if !a.UpdatedAt.Equal(b.UpdatedAt) {
+		return a.UpdatedAt.After(b.UpdatedAt)
+	}
+	return a.ID > b.ID
+}
+
+func (m *memCatalog) sorted(a Archived) []Summary {
+	m.mu.RLock()
+	out := make([]Summary, 0, len(m.sums))
+	for _, s := range m.sums {
+		if wanted(a, s.Archived) {
+			out = append(out, s)
+		}
+	}
+	m.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool { return listOrder(out[i], out[j]) })
+	return out
+}
+
+func page[T any](all []T, offset, limit int) Page[T] {
+	p := Page[T]{Items: []T{}, Total: len(all)}
+	if offset < len(all) {
+		end := min(len(all), offset+limit)
+		p.Items = append(p.Items, all[offset:end]...)
+		p.More = end < len(all)
+	}
+	return p
+}
+
+func (m *memCatalog) list(ctx context.Context, q ListQuery) (Page[Summary], error) {
+	return page(m.sorted(q.Archived), q.Offset, q.Limit), nil
+}
+
+// search reads every candidate file; hits come in list order.
+func (m *memCatalog) search(ctx context.Context, q SearchQuery) (Page[Hit], error) {
+	mt := matcher{terms: searchTerms(q.Text)}
+	var hits []Hit
+	for _, s := range m.sorted(q.Archived) {
+		if err := ctx.Err(); err != nil {
+			return Page[Hit]{}, err
+		}
+		if ok, segs := mt.match(s.Title); ok {
+			hits = append(hits, Hit{Summary: s, Snippet: segs})
+			continue
+		}
+		c, err := m.read(s.ID)
+		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrCorrupt) {
+			continue
+		}
+		if err != nil {
+			return Page[Hit]{}, err
+		}
+		for i := range c.Messages {
+			if ok, segs := mt.match(c.Messages[i].Content.PlainText()); ok {
+				hits = append(hits, Hit{Summary: s, MessageID: c.Messages[i].ID, Snippet: segs})
+				break
+			}
+		}
+	}
+	return page(hits, q.Offset, q.Limit), nil
+}
+
+func (m *memCatalog) put(ctx context.Context, c *conversation.Conversation, st fileStat) error {
+	s := summarize(c)
+	m.mu.Lock()
+	m.sums[c.ID] = s
+	m.mu.Unlock()
+	return nil
+}
+
+func (m *memCatalog) putMessage(ctx context.Context, c *conversation.Conversation, msgID string, st fileStat) error {
+	return m.put(ctx, c, st)
+}
+
+func (m *memCatalog) remove(ctx context.Context, id string) error {
+	m.mu.Lock()
+	delete(m.sums, id)
+	m.mu.Unlock()
+	return nil
+}
+
+func (m *memCatalog) close() error { return nil }

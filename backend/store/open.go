@@ -1,0 +1,213 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"murmur/backend/conversation"
+)
+
+// errLockHeld is what acquireLock returns when another process holds the lock.
+var errLockHeld = errors.New("lock held")
+
+// Open opens (creating if needed) the data folder dir, takes its lock,
+// repairs what a crash left behind, and brings the index up to date with
+// the files. Damaged files are quarantined and reported in OpenReport;
+// they never stop Open. A second Open of the same folder, from this or
+// another process, fails with ErrLocked until Close.
+func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
+	o := options{fs: osFS{}, durable: true, useIndex: true}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if dir == "" {
+		return nil, errors.New("open store: no data folder given")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	s := &Store{
+		dir:     abs,
+		convDir: filepath.Join(abs, convDirName),
+		quarDir: filepath.Join(abs, quarantineDirName),
+		fs:      o.fs,
+		durable: o.durable,
+		log:     o.logger,
+	}
+	if err := s.fs.MkdirAll(s.convDir, 0o700); err != nil {
+		return nil, writeError("open store: create "+s.convDir, err)
+	}
+	s.lock, err = acquireLock(filepath.Join(abs, lockFileName))
+	if errors.Is(err, errLockHeld) {
+		return nil, fmt.Errorf("open store: %w (%s); close the other window first", ErrLocked, abs)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if err := s.open(ctx, o.useIndex); err != nil {
+		s.lock.release()
+		return nil, fmt.Errorf("open store %s: %w", abs, err)
+	}
+	return s, nil
+}
+
+func (s *Store) open(ctx context.Context, useIndex bool) error {
+	entries, err := s.fs.ReadDir(s.convDir)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", s.convDir, err)
+	}
+	// Leftover temporary files are writes a crash cut short; the target
+	// file still holds its previous version.
+	for _, e := range entries {
+		if isTempName(e.Name()) && !e.IsDir() {
+			if err := s.fs.Remove(filepath.Join(s.convDir, e.Name())); err != nil {
+				s.log.Warn("store: could not remove a temporary file", "file", e.Name(), "err", err)
+			}
+		}
+	}
+	if useIndex {
+		err := s.openIndex(ctx, entries)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		s.log.Error("store: index unavailable; working from the files", "err", err)
+		s.indexErr = fmt.Errorf("index unavailable, working from the files: %w", err)
+		s.report.IndexError = s.indexErr.Error()
+	}
+	mem, err := s.loadMem(ctx, entries)
+	if err != nil {
+		return err
+	}
+	s.cat = mem
+	return nil
+}
+
+// loadMem builds the in-memory catalog by reading every file. entries may
+// be nil (then the folder is read).
+func (s *Store) loadMem(ctx context.Context, entries []os.DirEntry) (*memCatalog, error) {
+	if entries == nil {
+		var err error
+		if entries, err = s.fs.ReadDir(s.convDir); err != nil {
+			return nil, fmt.Errorf("read %s: %w", s.convDir, err)
+		}
+	}
+	mem := newMemCatalog(func(id string) (*conversation.Conversation, error) {
+		c, _, err := s.read(id)
+		return c, err
+	})
+	n := 0
+	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		id, ok := s.convFile(e)
+		if !ok {
+			continue
+		}
+		c, st, ok := s.load(id)
+		if !ok {
+			continue
+		}
+		mem.put(ctx, c, st)
+		n++
+	}
+	s.mu.Lock()
+	s.report.Conversations = n
+	s.mu.Unlock()
+	return mem, nil
+}
+
+// convFile reports whether e is a conversation file and returns its id.
+// A .json file whose name is not an id is quarantined: nothing can open it.
+func (s *Store) convFile(e os.DirEntry) (string, bool) {
+	name := e.Name()
+	if e.IsDir() || !strings.HasSuffix(name, fileExt) || strings.HasPrefix(name, ".") {
+		return "", false
+	}
+	id := strings.TrimSuffix(name, fileExt)
+	if !conversation.ValidID(id) {
+		s.quarantineAtOpen(name, errors.New("the file name is not a conversation id"))
+		return "", false
+	}
+	return id, true
+}
+
+// load reads one file at open: a damaged one is quarantined, messages left
+// streaming by a crash become interrupted (and the file is rewritten).
+func (s *Store) load(id string) (*conversation.Conversation, fileStat, bool) {
+	c, _, err := s.read(id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, fileStat{}, false
+	}
+	if errors.Is(err, ErrCorrupt) {
+		s.quarantineAtOpen(id+fileExt, err)
+		return nil, fileStat{}, false
+	}
+	if err != nil {
+		// Unreadable (permissions, I/O): leave it where it is, keep going.
+		s.log.Error("store: could not read a conversation", "conversation", id, "err", err)
+		return nil, fileStat{}, false
+	}
+	if c.RecoverInterrupted() {
+		b, err := encode(c)
+		if err == nil {
+			_, err = s.write(id, b)
+		}
+		if err != nil {
+			s.log.Error("store: could not save the recovered conversation", "conversation", id, "err", err)
+		} else {
+			s.mu.Lock()
+			s.report.Recovered = append(s.report.Recovered, id)
+			s.mu.Unlock()
+		}
+	}
+	fi, err := s.fs.Stat(s.path(id))
+	if err != nil {
+		return c, fileStat{}, true
+	}
+	return c, statOf(fi), true
+}
+
+func (s *Store) quarantineAtOpen(name string, reason error) {
+	q, err := s.quarantine(name, reason)
+	if err != nil {
+		s.log.Error("store: could not quarantine a damaged file", "file", name, "err", err)
+		return
+	}
+	s.mu.Lock()
+	s.report.Quarantined = append(s.report.Quarantined, q)
+	s.mu.Unlock()
+}
+
+// quarantine moves convDir/name to quarantine/ with a .reason.txt beside it.
+func (s *Store) quarantine(name string, reason error) (Quarantined, error) {
+	if err := s.fs.MkdirAll(s.quarDir, 0o700); err != nil {
+		return Quarantined{}, err
+	}
+	stamp := time.Now().UTC().Format("20060102T150405.000000000Z")
+	dst := filepath.Join(s.quarDir, name+"."+stamp)
+	if err := s.fs.Rename(filepath.Join(s.convDir, name), dst); err != nil {
+		return Quarantined{}, err
+	}
+	msg := reason.Error()
+	s.log.Warn("store: quarantined a damaged conversation file", "file", name, "moved_to", dst, "reason", msg)
+	note := fmt.Sprintf("%s was moved here from %s because Murmur could not read it:\n%s\n", name, s.convDir, msg)
+	if err := writeAtomic(s.fs, s.quarDir, filepath.Base(dst)+".reason.txt", []byte(note), s.durable); err != nil {
+		s.log.Warn("store: could not write the quarantine note", "file", dst, "err", err)
+	}
+	return Quarantined{File: name, MovedTo: dst, Reason: msg}, nil
+}

@@ -1,0 +1,552 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/adrg/xdg"
+
+	"murmur/backend/conversation"
+)
+
+// Names inside the data folder.
+const (
+	convDirName       = "conversations"
+	quarantineDirName = "quarantine"
+	indexFileName     = "index.db"
+	lockFileName      = "murmur.lock"
+	fileExt           = ".json"
+)
+
+// DefaultDir returns the data folder: $XDG_DATA_HOME/murmur, or the
+// platform's equivalent (adrg/xdg) when XDG_DATA_HOME is not set.
+func DefaultDir() (string, error) {
+	base := os.Getenv("XDG_DATA_HOME")
+	if base == "" || !filepath.IsAbs(base) {
+		base = xdg.DataHome
+	}
+	if base == "" {
+		return "", errors.New("find the data folder: no XDG_DATA_HOME and no home folder")
+	}
+	return filepath.Join(base, "murmur"), nil
+}
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	fs       fsys
+	durable  bool
+	logger   *slog.Logger
+	useIndex bool
+}
+
+// WithLogger sends the store's warnings (quarantined files, index trouble)
+// to l. The default discards them; they are also in OpenReport and Health.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithoutFsync skips the fsync calls of the atomic replace. Writes stay
+// atomic against a crash of the process but not against a power cut.
+// Meant for benchmarks and tests.
+func WithoutFsync() Option { return func(o *options) { o.durable = false } }
+
+// withFS makes the store read and write conversation files through fs.
+func withFS(fs fsys) Option { return func(o *options) { o.fs = fs } }
+
+// withoutIndex makes the store work from the files alone (as it does when
+// the index is broken). Used by tests and as the benchmarks' baseline.
+func withoutIndex() Option { return func(o *options) { o.useIndex = false } }
+
+// Store is an open data folder. Create it with Open, end it with Close.
+type Store struct {
+	dir, convDir, quarDir string
+	fs                    fsys
+	durable               bool
+	log                   *slog.Logger
+	lock                  *lockFile
+
+	// wmu serialises every change of a file together with its index update.
+	wmu sync.Mutex
+
+	mu       sync.RWMutex // guards the fields below
+	cat      catalog
+	closed   bool
+	indexErr error
+	report   OpenReport
+}
+
+// catalog answers list and search queries; the SQLite index or, when that
+// is unavailable, an in-memory list built from the files.
+type catalog interface {
+	list(ctx context.Context, q ListQuery) (Page[Summary], error)
+	search(ctx context.Context, q SearchQuery) (Page[Hit], error)
+	// put records a conversation just written with file stat st.
+	put(ctx context.Context, c *conversation.Conversation, st fileStat) error
+	// putMessage records a change of one message of c (already in c).
+	putMessage(ctx context.Context, c *conversation.Conversation, msgID string, st fileStat) error
+	remove(ctx context.Context, id string) error
+	close() error
+}
+
+// fileStat identifies one version of a file for reconciliation.
+type fileStat struct {
+	size  int64
+	mtime int64 // UnixNano
+}
+
+func statOf(fi fs.FileInfo) fileStat {
+	return fileStat{size: fi.Size(), mtime: fi.ModTime().UnixNano()}
+}
+
+// Close releases the lock and closes the index. Calls after Close return ErrClosed.
+func (s *Store) Close() error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	var errs []error
+	if s.cat != nil {
+		if err := s.cat.close(); err != nil {
+			errs = append(errs, fmt.Errorf("close index: %w", err))
+		}
+	}
+	if s.lock != nil {
+		if err := s.lock.release(); err != nil {
+			errs = append(errs, fmt.Errorf("release lock: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Dir returns the data folder.
+func (s *Store) Dir() string { return s.dir }
+
+// OpenReport returns what Open found and repaired.
+func (s *Store) OpenReport() OpenReport {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r := s.report
+	r.Quarantined = append([]Quarantined(nil), r.Quarantined...)
+	r.Recovered = append([]string(nil), r.Recovered...)
+	return r
+}
+
+// Health returns nil while the index works, otherwise the index error; the
+// store then serves lists and search from the files.
+func (s *Store) Health() error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.indexErr
+}
+
+func (s *Store) catalog() (catalog, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil, ErrClosed
+	}
+	return s.cat, nil
+}
+
+func (s *Store) path(id string) string { return filepath.Join(s.convDir, id+fileExt) }
+
+func checkID(op, id string) error {
+	if !conversation.ValidID(id) {
+		return fmt.Errorf("%s: %q: %w", op, truncate(id, 60), ErrInvalidID)
+	}
+	return nil
+}
+
+// List returns one page of the conversation list: pinned first, then the
+// most recently updated.
+func (s *Store) List(ctx context.Context, q ListQuery) (Page[Summary], error) {
+	q.Offset, q.Limit = clampPage(q.Offset, q.Limit)
+	cat, err := s.catalog()
+	if err != nil {
+		return Page[Summary]{}, fmt.Errorf("list conversations: %w", err)
+	}
+	p, err := cat.list(ctx, q)
+	if err != nil && ctx.Err() == nil {
+		if cat, err = s.degrade(ctx, cat, err); err == nil {
+			p, err = cat.list(ctx, q)
+		}
+	}
+	if err != nil {
+		return Page[Summary]{}, fmt.Errorf("list conversations: %w", err)
+	}
+	return p, nil
+}
+
+// Search returns one page of conversations whose messages or title match
+// q.Text, best match first, each with a snippet of the best message.
+// Empty or wordless text gives an empty page.
+func (s *Store) Search(ctx context.Context, q SearchQuery) (Page[Hit], error) {
+	q.Offset, q.Limit = clampPage(q.Offset, q.Limit)
+	cat, err := s.catalog()
+	if err != nil {
+		return Page[Hit]{}, fmt.Errorf("search: %w", err)
+	}
+	if len(searchTerms(q.Text)) == 0 {
+		return Page[Hit]{Items: []Hit{}}, nil
+	}
+	p, err := cat.search(ctx, q)
+	if err != nil && ctx.Err() == nil {
+		if cat, err = s.degrade(ctx, cat, err); err == nil {
+			p, err = cat.search(ctx, q)
+		}
+	}
+	if err != nil {
+		return Page[Hit]{}, fmt.Errorf("search: %w", err)
+	}
+	return p, nil
+}
+
+func clampPage(offset, limit int) (int, int) {
+	if offset < 0 {
+		offset = 0
+	}
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	if limit > MaxLimit {
+		limit = MaxLimit
+	}
+	return offset, limit
+}
+
+// Get reads one conversation. A file that no longer parses is moved to
+// quarantine and ErrCorrupt is returned.
+func (s *Store) Get(ctx context.Context, id string) (*conversation.Conversation, error) {
+	if err := checkID("get conversation", id); err != nil {
+		return nil, err
+	}
+	if _, err := s.catalog(); err != nil {
+		return nil, fmt.Errorf("get conversation %s: %w", id, err)
+	}
+	c, _, err := s.read(id)
+	if errors.Is(err, ErrCorrupt) {
+		s.wmu.Lock()
+		s.quarantineChanged(ctx, id, err)
+		s.wmu.Unlock()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get conversation %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// read loads and validates a conversation file.
+func (s *Store) read(id string) (*conversation.Conversation, []byte, error) {
+	b, err := s.fs.ReadFile(s.path(id))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read: %w", err)
+	}
+	c, err := decode(id, b)
+	return c, b, err
+}
+
+// decode parses a file's bytes; every failure wraps ErrCorrupt with the reason.
+func decode(id string, b []byte) (*conversation.Conversation, error) {
+	var c conversation.Conversation
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("%w: not valid JSON: %v", ErrCorrupt, err)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	if c.ID != id {
+		return nil, fmt.Errorf("%w: the file is named %s but holds conversation %s", ErrCorrupt, id, truncate(c.ID, 60))
+	}
+	return &c, nil
+}
+
+func encode(c *conversation.Conversation) ([]byte, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// Save writes c (a complete document) atomically and indexes it. c must
+// pass Validate; Save does not change c (the caller stamps UpdatedAt).
+func (s *Store) Save(ctx context.Context, c *conversation.Conversation) error {
+	if c == nil {
+		return errors.New("save conversation: nil conversation")
+	}
+	if err := checkID("save conversation", c.ID); err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("save conversation %s: %w", c.ID, err)
+	}
+	b, err := encode(c)
+	if err != nil {
+		return fmt.Errorf("save conversation %s: encode: %w", c.ID, err)
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	cat, err := s.catalog()
+	if err != nil {
+		return fmt.Errorf("save conversation %s: %w", c.ID, err)
+	}
+	st, err := s.write(c.ID, b)
+	if err != nil {
+		return writeError("save conversation "+c.ID, err)
+	}
+	s.indexed(ctx, cat, cat.put(ctx, c, st))
+	return nil
+}
+
+// write replaces the file of id and returns its new stat.
+func (s *Store) write(id string, b []byte) (fileStat, error) {
+	err := writeAtomic(s.fs, s.convDir, id+fileExt, b, s.durable)
+	var dse *dirSyncError
+	if errors.As(err, &dse) {
+		s.log.Warn("store: folder fsync failed; the file is saved", "conversation", id, "err", err)
+		err = nil
+	}
+	if err != nil {
+		return fileStat{}, err
+	}
+	fi, err := s.fs.Stat(s.path(id))
+	if err != nil {
+		// Saved, but unknown stat: the index row will not match and the
+		// file is re-read at the next open.
+		return fileStat{}, nil
+	}
+	return statOf(fi), nil
+}
+
+// writeError wraps a failed write with its class and the promise that the
+// previous version is intact.
+func writeError(op string, err error) error {
+	class := classify(err)
+	if class == nil {
+		return fmt.Errorf("%s: %w (the previous version is intact)", op, err)
+	}
+	return fmt.Errorf("%s: %w (the previous version is intact): %w", op, class, err)
+}
+
+func classify(err error) error {
+	if c := classifyOS(err); c != nil {
+		return c
+	}
+	if errors.Is(err, fs.ErrPermission) {
+		return ErrPermission
+	}
+	return nil
+}
+
+// Delete removes a conversation.
+func (s *Store) Delete(ctx context.Context, id string) error {
+	if err := checkID("delete conversation", id); err != nil {
+		return err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	cat, err := s.catalog()
+	if err != nil {
+		return fmt.Errorf("delete conversation %s: %w", id, err)
+	}
+	err = s.fs.Remove(s.path(id))
+	if errors.Is(err, fs.ErrNotExist) {
+		s.indexed(ctx, cat, cat.remove(ctx, id))
+		return fmt.Errorf("delete conversation %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return writeError("delete conversation "+id, err)
+	}
+	if s.durable {
+		if err := s.fs.SyncDir(s.convDir); err != nil {
+			s.log.Warn("store: folder fsync after delete failed", "conversation", id, "err", err)
+		}
+	}
+	s.indexed(ctx, cat, cat.remove(ctx, id))
+	return nil
+}
+
+// Rename sets the title. Line breaks become spaces, surrounding space is
+// trimmed; UpdatedAt is not changed (renaming does not reorder the list).
+func (s *Store) Rename(ctx context.Context, id, title string) error {
+	title = cleanTitle(title)
+	if len(title) > conversation.MaxTitleBytes {
+		return fmt.Errorf("rename conversation %s: the title is longer than %d bytes", id, conversation.MaxTitleBytes)
+	}
+	return s.modify(ctx, "rename conversation", id, func(c *conversation.Conversation) (string, error) {
+		c.Title = title
+		return "", nil
+	})
+}
+
+func cleanTitle(t string) string {
+	t = strings.ToValidUTF8(t, "\uFFFD")
+	t = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, t)
+	return strings.TrimSpace(t)
+}
+
+// SetPinned pins or unpins a conversation (pinned ones lead the list).
+func (s *Store) SetPinned(ctx context.Context, id string, pinned bool) error {
+	return s.modify(ctx, "pin conversation", id, func(c *conversation.Conversation) (string, error) {
+		c.Pinned = pinned
+		return "", nil
+	})
+}
+
+// SetArchived archives or restores a conversation.
+func (s *Store) SetArchived(ctx context.Context, id string, archived bool) error {
+	return s.modify(ctx, "archive conversation", id, func(c *conversation.Conversation) (string, error) {
+		c.Archived = archived
+		return "", nil
+	})
+}
+
+// UpdateMessage replaces the message with m.ID in conversation convID with
+// m: the cheap checkpoint of a streaming reply. Only that message is
+// re-indexed. The message must already exist (Save it first).
+func (s *Store) UpdateMessage(ctx context.Context, convID string, m conversation.Message) error {
+	return s.modify(ctx, "update message", convID, func(c *conversation.Conversation) (string, error) {
+		i := c.Index(m.ID)
+		if i < 0 {
+			return "", fmt.Errorf("message %q: %w", truncate(m.ID, 60), ErrNotFound)
+		}
+		c.Messages[i] = m
+		return m.ID, nil
+	})
+}
+
+// modify is a read-modify-write of one conversation under the write lock.
+// fn returns the id of the one message it changed, or "" for a
+// conversation-level change.
+func (s *Store) modify(ctx context.Context, op, id string, fn func(*conversation.Conversation) (string, error)) error {
+	if err := checkID(op, id); err != nil {
+		return err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	cat, err := s.catalog()
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", op, id, err)
+	}
+	c, _, err := s.read(id)
+	if errors.Is(err, ErrCorrupt) {
+		s.quarantineChanged(ctx, id, err)
+	}
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", op, id, err)
+	}
+	msgID, err := fn(c)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", op, id, err)
+	}
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("%s %s: %w", op, id, err)
+	}
+	b, err := encode(c)
+	if err != nil {
+		return fmt.Errorf("%s %s: encode: %w", op, id, err)
+	}
+	st, err := s.write(id, b)
+	if err != nil {
+		return writeError(op+" "+id, err)
+	}
+	if msgID != "" {
+		s.indexed(ctx, cat, cat.putMessage(ctx, c, msgID, st))
+	} else {
+		s.indexed(ctx, cat, cat.put(ctx, c, st))
+	}
+	return nil
+}
+
+// indexed handles the result of an index update made under wmu: on failure
+// the store switches to working from the files.
+func (s *Store) indexed(ctx context.Context, cat catalog, err error) {
+	if err == nil || ctx.Err() != nil {
+		return
+	}
+	s.degradeLocked(ctx, cat, err)
+}
+
+// degrade switches from a failing catalog to one built from the files and
+// returns the catalog to use now.
+func (s *Store) degrade(ctx context.Context, failed catalog, cause error) (catalog, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.degradeLocked(ctx, failed, cause)
+}
+
+func (s *Store) degradeLocked(ctx context.Context, failed catalog, cause error) (catalog, error) {
+	s.mu.RLock()
+	cur, closed := s.cat, s.closed
+	s.mu.RUnlock()
+	if closed {
+		return nil, ErrClosed
+	}
+	if cur != failed {
+		return cur, nil // someone already switched
+	}
+	if _, ok := failed.(*memCatalog); ok {
+		return nil, cause // nothing further to fall back to
+	}
+	s.log.Error("store: index failed; working from the files", "err", cause)
+	mem, err := s.loadMem(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("index failed (%v) and reading the files failed: %w", cause, err)
+	}
+	s.mu.Lock()
+	s.cat = mem
+	s.indexErr = fmt.Errorf("index unavailable, working from the files: %w", cause)
+	s.report.IndexError = s.indexErr.Error()
+	s.mu.Unlock()
+	if err := failed.close(); err != nil {
+		s.log.Warn("store: closing the failed index", "err", err)
+	}
+	return mem, nil
+}
+
+// quarantineChanged moves a file found damaged after Open out of the way.
+// Called with wmu held.
+func (s *Store) quarantineChanged(ctx context.Context, id string, reason error) {
+	q, err := s.quarantine(id+fileExt, reason)
+	if err != nil {
+		s.log.Error("store: could not quarantine a damaged file", "file", id+fileExt, "err", err)
+		return
+	}
+	s.mu.Lock()
+	s.report.Quarantined = append(s.report.Quarantined, q)
+	cat := s.cat
+	s.mu.Unlock()
+	s.indexed(ctx, cat, cat.remove(ctx, id))
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
