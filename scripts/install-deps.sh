@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Installs the system packages Murmur needs to build and test, and only the
+# missing ones. Debian/Ubuntu: apt-get as root or through sudo. macOS and
+# Windows: prints what to install, since there is no package manager we may
+# drive unasked.
+#
+# Usage: scripts/install-deps.sh build   # what `make run` / `make build` need
+#        scripts/install-deps.sh test    # build + what `make test` needs
+set -euo pipefail
+
+want=${1:-build}
+
+build_pkgs=(libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config gcc)
+test_pkgs=(xvfb xauth fonts-dejavu-core imagemagick xdotool dbus dbus-x11 gnome-keyring libsecret-tools chromium)
+
+need_cmd() {
+  command -v "$1" >/dev/null 2>&1 || { echo "install-deps: $1 is required: $2" >&2; exit 1; }
+}
+
+need_cmd go "install Go 1.25 or newer from https://go.dev/dl/"
+need_cmd node "install Node.js 20 or newer from https://nodejs.org/"
+need_cmd npm "install npm (it comes with Node.js)"
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if (( node_major < 20 )); then
+  echo "install-deps: Node.js 20 or newer is required, found $(node --version)" >&2
+  exit 1
+fi
+
+case "$(uname -s)" in
+  Darwin)
+    xcode-select -p >/dev/null 2>&1 || {
+      echo "install-deps: install the Xcode command line tools first: xcode-select --install" >&2
+      exit 1
+    }
+    exit 0
+    ;;
+  MINGW* | MSYS* | CYGWIN*)
+    echo "install-deps: Windows needs the WebView2 runtime (preinstalled on Windows 10/11) and gcc is not required." >&2
+    exit 0
+    ;;
+esac
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-deps: not a Debian/Ubuntu system; install the equivalents of: ${build_pkgs[*]}" >&2
+  [[ "$want" == test ]] && echo "install-deps: and for tests: ${test_pkgs[*]}" >&2
+  exit 0
+fi
+
+pkgs=("${build_pkgs[@]}")
+[[ "$want" == test ]] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if (( ${#missing[@]} == 0 )); then
+  exit 0
+fi
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then
+    sudo="sudo"
+  else
+    echo "install-deps: missing packages and no root or sudo: apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq "${missing[@]}" >/dev/null
