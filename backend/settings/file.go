@@ -1,0 +1,288 @@
+package settings
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/adrg/xdg"
+)
+
+// FileName is the name of the settings file in Murmur's config directory.
+const FileName = "settings.json"
+
+// MaxFileBytes bounds the settings file; a larger one is treated as corrupt.
+const MaxFileBytes = 8 << 20
+
+// LoadReport tells the caller what Load had to do. Its Notes are sentences
+// for the UI.
+type LoadReport struct {
+	// Missing is true when there was no settings file and defaults loaded.
+	Missing bool `json:"missing"`
+	// CorruptPath is where a settings file that could not be read as
+	// settings was moved; defaults loaded instead.
+	CorruptPath string `json:"corruptPath,omitempty"`
+	// CorruptReason says what was wrong with it.
+	CorruptReason string `json:"corruptReason,omitempty"`
+	// MigratedFrom is the version an older file was migrated from, or -1.
+	MigratedFrom int `json:"migratedFrom"`
+	// BackupPath is the copy of the file taken before migrating it.
+	BackupPath string `json:"backupPath,omitempty"`
+	// NewerVersion is true when the file was written by a newer Murmur;
+	// the members this version does not know are kept.
+	NewerVersion bool `json:"newerVersion"`
+	// Problems are the validation problems of the loaded settings. Save
+	// refuses settings with errors until they are fixed.
+	Problems []FieldError `json:"problems,omitempty"`
+	// Notes are human-readable sentences about all of the above.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// CorruptError reports settings data that cannot be read as settings.
+type CorruptError struct {
+	Reason string
+}
+
+func (e *CorruptError) Error() string { return "the settings cannot be read: " + e.Reason }
+
+// DefaultPath returns $XDG_CONFIG_HOME/murmur/settings.json (the platform's
+// config directory where XDG does not apply). It does not create anything.
+func DefaultPath() (string, error) {
+	if runtime.GOOS == "js" {
+		return "", errors.New("settings path: the web version keeps settings in the browser, not in files")
+	}
+	dir := os.Getenv("XDG_CONFIG_HOME")
+	if dir == "" || !filepath.IsAbs(dir) {
+		dir = xdg.ConfigHome
+	}
+	if dir == "" {
+		return "", errors.New("settings path: no config directory could be found (set XDG_CONFIG_HOME)")
+	}
+	return filepath.Join(dir, "murmur", FileName), nil
+}
+
+// Decode reads a settings document, migrating an older version in memory.
+// It returns a *CorruptError for data that is not a settings document, and
+// the version the data had (0 for the first, unversioned shape).
+func Decode(data []byte) (Settings, int, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if len(bytes.TrimSpace(data)) == 0 {
+		return Settings{}, 0, &CorruptError{Reason: "the file is empty"}
+	}
+	var head struct {
+		Version *json.RawMessage `json:"version"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return Settings{}, 0, &CorruptError{Reason: describeJSONError(data, err)}
+	}
+	version := 0
+	if head.Version != nil {
+		if err := json.Unmarshal(*head.Version, &version); err != nil || version < 0 {
+			return Settings{}, 0, &CorruptError{Reason: fmt.Sprintf("the version %s is not a whole number", clipText(string(*head.Version), 40))}
+		}
+		if version == 0 {
+			return Settings{}, 0, &CorruptError{Reason: "version 0 files have no version member"}
+		}
+	}
+	if version == 0 {
+		s, err := migrateV0(data)
+		if err != nil {
+			return Settings{}, 0, &CorruptError{Reason: err.Error()}
+		}
+		return s, 0, nil
+	}
+	s := Default()
+	s.Providers = nil
+	if err := json.Unmarshal(data, &s); err != nil {
+		return Settings{}, version, &CorruptError{Reason: describeJSONError(data, err)}
+	}
+	if _, present := rawMember(data, "providers"); !present {
+		s.Providers = Default().Providers
+	}
+	return s, version, nil
+}
+
+// Encode returns the settings document as written to disk: indented JSON
+// with a final newline, at least CurrentVersion.
+func Encode(s Settings) ([]byte, error) {
+	if s.Version < CurrentVersion {
+		s.Version = CurrentVersion
+	}
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode settings: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// Load reads the settings file at path.
+//
+//   - No file: defaults, with report.Missing set.
+//   - A file that is not a settings document: it is renamed to
+//     path.corrupt-<time>, defaults load, and the report says where it went.
+//   - An older version: the file is copied to path.v<N>.bak, migrated, and
+//     the migrated settings are written back.
+//   - Validation problems are reported, not fixed: nothing is dropped.
+//
+// Load fails only when the file exists but cannot be read or moved aside
+// (permissions, I/O), so that nothing is overwritten by defaults.
+func Load(ctx context.Context, path string) (Settings, LoadReport, error) {
+	rep := LoadReport{MigratedFrom: -1}
+	if err := ctx.Err(); err != nil {
+		return Settings{}, rep, fmt.Errorf("load settings: %w", err)
+	}
+	data, err := readLimited(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		rep.Missing = true
+		s := Default()
+		return s, rep, nil
+	}
+	if err != nil {
+		return Settings{}, rep, fmt.Errorf("load settings: %w", err)
+	}
+	s, version, err := Decode(data)
+	var ce *CorruptError
+	if errors.As(err, &ce) || errors.Is(err, errTooLarge) {
+		reason := err.Error()
+		if ce != nil {
+			reason = ce.Reason
+		}
+		aside, mvErr := moveAside(path, "corrupt-"+time.Now().UTC().Format("20060102T150405Z"))
+		if mvErr != nil {
+			return Settings{}, rep, fmt.Errorf("load settings: %s, and it could not be moved aside: %w", reason, mvErr)
+		}
+		rep.CorruptPath, rep.CorruptReason = aside, reason
+		rep.Notes = append(rep.Notes, fmt.Sprintf("The settings file could not be read (%s). It was kept as %s and the default settings were loaded.", reason, aside))
+		return Default(), rep, nil
+	}
+	if err != nil {
+		return Settings{}, rep, fmt.Errorf("load settings: %w", err)
+	}
+	if version > CurrentVersion {
+		rep.NewerVersion = true
+		rep.Notes = append(rep.Notes, fmt.Sprintf("The settings were written by a newer version of Murmur (format %d); settings this version does not know are kept as they are.", version))
+	}
+	if version < CurrentVersion {
+		rep.MigratedFrom = version
+		backup, err := backupFile(path, data, version)
+		if err != nil {
+			// Without a backup the old file stays as it is: use the
+			// migrated settings in memory only.
+			rep.Notes = append(rep.Notes, fmt.Sprintf("The settings were updated from an older format, but no backup could be written (%v), so the file was left unchanged.", err))
+		} else {
+			rep.BackupPath = backup
+			s.Version = CurrentVersion
+			if err := writeAtomic(path, mustEncode(s)); err != nil {
+				rep.Notes = append(rep.Notes, fmt.Sprintf("The settings were updated from an older format (backup at %s) but could not be saved: %v.", backup, err))
+			} else {
+				rep.Notes = append(rep.Notes, fmt.Sprintf("The settings were updated from an older format; the old file was kept as %s.", backup))
+			}
+		}
+		if dropped := droppedSecrets(data); len(dropped) > 0 {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("The old settings held %s, which was not carried over: keys belong in the keychain. Enter the key again in the provider's key field.", strings.Join(dropped, ", ")))
+		}
+	}
+	rep.Problems = s.Validate()
+	if n := len(Errors(rep.Problems)); n > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%d setting(s) need attention before the settings can be saved.", n))
+	}
+	return s, rep, nil
+}
+
+// Save validates the settings and writes them atomically to path with mode
+// 0600, creating the directory (0700) if needed. Settings with errors are
+// refused with a *ValidationError; warnings do not stop a save.
+func Save(ctx context.Context, path string, s Settings) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	problems := s.Validate()
+	if len(Errors(problems)) > 0 {
+		return fmt.Errorf("save settings: %w", &ValidationError{Problems: problems})
+	}
+	data, err := Encode(s)
+	if err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	if err := writeAtomic(path, data); err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	return nil
+}
+
+func mustEncode(s Settings) []byte {
+	b, err := Encode(s)
+	if err != nil {
+		// Settings decoded from JSON always encode; this is a bug.
+		panic(err)
+	}
+	return b
+}
+
+var errTooLarge = fmt.Errorf("the file is larger than %d MiB", MaxFileBytes>>20)
+
+// readLimited reads a file of at most MaxFileBytes.
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var buf bytes.Buffer
+	n, err := buf.ReadFrom(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if n > MaxFileBytes {
+		return nil, errTooLarge
+	}
+	return buf.Bytes(), nil
+}
+
+// describeJSONError names where the JSON goes wrong, by line and column.
+func describeJSONError(data []byte, err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		line, col := lineCol(data, se.Offset)
+		return fmt.Sprintf("invalid JSON at line %d, column %d: %v", line, col, se)
+	case errors.As(err, &te):
+		line, col := lineCol(data, te.Offset)
+		field := te.Field
+		if field == "" {
+			field = "the document"
+		}
+		return fmt.Sprintf("%s should be %s, not a JSON %s (line %d, column %d)", field, te.Type, te.Value, line, col)
+	}
+	return err.Error()
+}
+
+func lineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(off) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+// rawMember returns the raw value of a top-level member of a JSON object.
+func rawMember(data []byte, name string) (json.RawMessage, bool) {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(data, &m) != nil {
+		return nil, false
+	}
+	v, ok := m[name]
+	return v, ok
+}
