@@ -2,11 +2,620 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, FTS5)
+
+	"murmur/backend/conversation"
 )
 
-// openIndex opens index.db and reconciles it with the folder entries.
+// indexVersion is bumped whenever the schema or what is indexed changes;
+// an index of another version is rebuilt from the files.
+const indexVersion = 1
+
+var schema = []string{
+	`CREATE TABLE convs(
+		rowid INTEGER PRIMARY KEY,
+		id TEXT NOT NULL UNIQUE,
+		title TEXT NOT NULL,
+		created_at INTEGER NOT NULL,
+		updated_at INTEGER NOT NULL,
+		pinned INTEGER NOT NULL,
+		archived INTEGER NOT NULL,
+		provider_id TEXT NOT NULL,
+		model TEXT NOT NULL,
+		message_count INTEGER NOT NULL,
+		preview TEXT NOT NULL,
+		streaming INTEGER NOT NULL,
+		file_size INTEGER NOT NULL,
+		file_mtime INTEGER NOT NULL)`,
+	`CREATE INDEX convs_list ON convs(archived, pinned DESC, updated_at DESC, id DESC)`,
+	`CREATE INDEX convs_all ON convs(pinned DESC, updated_at DESC, id DESC)`,
+	// One row per indexed text: msg_id is '' for the title.
+	`CREATE TABLE msgs(rowid INTEGER PRIMARY KEY, conv INTEGER NOT NULL, msg_id TEXT NOT NULL)`,
+	`CREATE INDEX msgs_conv ON msgs(conv, msg_id)`,
+	`CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='unicode61 remove_diacritics 2', prefix='2 3')`,
+	fmt.Sprintf(`PRAGMA user_version = %d`, indexVersion),
+}
+
+// sqlIndex is the catalog backed by index.db.
+type sqlIndex struct {
+	db   *sql.DB
+	path string
+}
+
+// dsn builds a SQLite URI for path with the connection settings. The index
+// is a cache: WAL with synchronous=NORMAL can lose the last transactions
+// on a power cut, never consistency, and Open reconciles with the files.
+func dsn(path string) string {
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	p = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
+	return "file://" + p + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)" +
+		"&_pragma=synchronous(normal)&_txlock=immediate"
+}
+
+// openSQLIndex opens or creates index.db. fresh reports that it is empty.
+func openSQLIndex(ctx context.Context, path string) (*sqlIndex, bool, error) {
+	db, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		return nil, false, err
+	}
+	db.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+	db.SetConnMaxIdleTime(time.Minute)
+	ix := &sqlIndex{db: db, path: path}
+	fresh, err := ix.prepare(ctx)
+	if err != nil {
+		db.Close()
+		return nil, false, err
+	}
+	return ix, fresh, nil
+}
+
+// prepare checks the schema version and creates the schema when the index
+// is new or of another version.
+func (ix *sqlIndex) prepare(ctx context.Context) (bool, error) {
+	var v int
+	if err := ix.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
+		return false, fmt.Errorf("read index version: %w", err)
+	}
+	if v == indexVersion {
+		// Touch the tables so that a damaged file shows now, not later.
+		var n int
+		if err := ix.db.QueryRowContext(ctx, `SELECT count(*) FROM convs`).Scan(&n); err != nil {
+			return false, fmt.Errorf("check index: %w", err)
+		}
+		return false, nil
+	}
+	tx, err := ix.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	for _, t := range []string{"fts", "msgs", "convs"} {
+		if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+t); err != nil {
+			return false, fmt.Errorf("clear old index: %w", err)
+		}
+	}
+	for _, q := range schema {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return false, fmt.Errorf("create index: %w", err)
+		}
+	}
+	return true, tx.Commit()
+}
+
+func (ix *sqlIndex) close() error { return ix.db.Close() }
+
+// removeIndexFiles deletes index.db and its WAL companions.
+func removeIndexFiles(path string) error {
+	var errs []error
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// openIndex opens index.db (recreating it if it is damaged) and reconciles
+// it with the folder entries.
 func (s *Store) openIndex(ctx context.Context, entries []os.DirEntry) error {
-	return errors.New("the SQLite index is not built yet")
+	path := filepath.Join(s.dir, indexFileName)
+	ix, fresh, err := openSQLIndex(ctx, path)
+	if err != nil && ctx.Err() == nil {
+		s.log.Warn("store: index unreadable; rebuilding it", "err", err)
+		if rerr := removeIndexFiles(path); rerr != nil {
+			return fmt.Errorf("%v; and removing it failed: %w", err, rerr)
+		}
+		ix, fresh, err = openSQLIndex(ctx, path)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.reconcile(ctx, ix, entries, fresh); err != nil {
+		ix.close()
+		return err
+	}
+	s.cat = ix
+	return nil
+}
+
+type indexedFile struct {
+	st        fileStat
+	streaming bool
+}
+
+// reconcile brings the index in line with the files: new or changed files
+// (by size and modification time) are read and indexed, rows without a file
+// are removed, files with a message left streaming are recovered. Unchanged
+// files are not read.
+func (s *Store) reconcile(ctx context.Context, ix *sqlIndex, entries []os.DirEntry, fresh bool) error {
+	known := map[string]indexedFile{}
+	if !fresh {
+		rows, err := ix.db.QueryContext(ctx, `SELECT id, file_size, file_mtime, streaming FROM convs`)
+		if err != nil {
+			return fmt.Errorf("read index: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			var f indexedFile
+			if err := rows.Scan(&id, &f.st.size, &f.st.mtime, &f.streaming); err != nil {
+				rows.Close()
+				return fmt.Errorf("read index: %w", err)
+			}
+			known[id] = f
+		}
+		if err := rows.Close(); err != nil {
+			return fmt.Errorf("read index: %w", err)
+		}
+	}
+	var todo []string
+	onDisk := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		id, ok := s.convFile(e)
+		if !ok {
+			continue
+		}
+		onDisk[id] = true
+		k, inIndex := known[id]
+		if inIndex && !k.streaming {
+			fi, err := e.Info()
+			if err == nil && statOf(fi) == k.st {
+				continue
+			}
+		}
+		todo = append(todo, id)
+	}
+	var gone []string
+	for id := range known {
+		if !onDisk[id] {
+			gone = append(gone, id)
+		}
+	}
+	n, err := s.indexFiles(ctx, ix, todo, known)
+	if err != nil {
+		return err
+	}
+	for _, id := range gone {
+		if err := ix.remove(ctx, id); err != nil {
+			return err
+		}
+	}
+	// Quarantined files are gone from the folder too.
+	s.mu.Lock()
+	s.report.Conversations = len(onDisk) - (len(todo) - n)
+	s.report.Reindexed = n
+	s.report.Removed = len(gone)
+	s.report.Rebuilt = fresh
+	s.mu.Unlock()
+	return nil
+}
+
+// loaded is one file read for indexing.
+type loaded struct {
+	c  *conversation.Conversation
+	st fileStat
+}
+
+// indexFiles reads the files of ids in parallel and indexes them in
+// batched transactions; it returns how many were indexed.
+func (s *Store) indexFiles(ctx context.Context, ix *sqlIndex, ids []string, known map[string]indexedFile) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan string)
+	out := make(chan loaded, 64)
+	var wg sync.WaitGroup
+	for w := 0; w < max(1, runtime.GOMAXPROCS(0)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range jobs {
+				if c, st, ok := s.load(id); ok {
+					select {
+					case out <- loaded{c, st}:
+					case <-ctx.Done():
+						return
+					}
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, id := range ids {
+			select {
+			case jobs <- id:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(out) }()
+
+	const batch = 256
+	n := 0
+	var tx *sql.Tx
+	var ins *inserter
+	var err error
+	for l := range out {
+		if err != nil {
+			continue // drain
+		}
+		if tx == nil {
+			if tx, err = ix.db.BeginTx(ctx, nil); err != nil {
+				cancel()
+				continue
+			}
+			ins = newInserter(tx)
+		}
+		_, existed := known[l.c.ID]
+		if err = ins.put(ctx, l.c, l.st, !existed); err != nil {
+			cancel()
+			continue
+		}
+		n++
+		if n%batch == 0 {
+			ins.close()
+			if err = tx.Commit(); err != nil {
+				cancel()
+			}
+			tx = nil
+		}
+	}
+	if tx != nil {
+		ins.close()
+		if err == nil {
+			err = tx.Commit()
+		} else {
+			tx.Rollback()
+		}
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return n, fmt.Errorf("index conversations: %w", err)
+	}
+	return n, nil
+}
+
+// inserter writes conversations into the index inside one transaction.
+type inserter struct {
+	tx                                      *sql.Tx
+	upsert, delFTS, delMsgs, insMsg, insFTS *sql.Stmt
+	err                                     error
+}
+
+func newInserter(tx *sql.Tx) *inserter {
+	in := &inserter{tx: tx}
+	prep := func(q string) *sql.Stmt {
+		if in.err != nil {
+			return nil
+		}
+		st, err := tx.Prepare(q)
+		in.err = err
+		return st
+	}
+	in.upsert = prep(`INSERT INTO convs(id, title, created_at, updated_at, pinned, archived, provider_id, model,
+		message_count, preview, streaming, file_size, file_mtime) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT(id) DO UPDATE SET title=excluded.title, created_at=excluded.created_at,
+		updated_at=excluded.updated_at, pinned=excluded.pinned, archived=excluded.archived,
+		provider_id=excluded.provider_id, model=excluded.model, message_count=excluded.message_count,
+		preview=excluded.preview, streaming=excluded.streaming, file_size=excluded.file_size,
+		file_mtime=excluded.file_mtime
+		RETURNING rowid`)
+	in.delFTS = prep(`DELETE FROM fts WHERE rowid IN (SELECT rowid FROM msgs WHERE conv = ?)`)
+	in.delMsgs = prep(`DELETE FROM msgs WHERE conv = ?`)
+	in.insMsg = prep(`INSERT INTO msgs(conv, msg_id) VALUES(?, ?)`)
+	in.insFTS = prep(`INSERT INTO fts(rowid, body) VALUES(?, ?)`)
+	return in
+}
+
+func (in *inserter) close() {
+	for _, st := range []*sql.Stmt{in.upsert, in.delFTS, in.delMsgs, in.insMsg, in.insFTS} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+func streamingCount(c *conversation.Conversation) int {
+	n := 0
+	for i := range c.Messages {
+		if c.Messages[i].Status == conversation.StatusStreaming {
+			n++
+		}
+	}
+	return n
+}
+
+// upsertConv writes the list row of c and returns its rowid.
+func (in *inserter) upsertConv(ctx context.Context, c *conversation.Conversation, st fileStat) (int64, error) {
+	sum := summarize(c)
+	var rowid int64
+	err := in.upsert.QueryRowContext(ctx, sum.ID, sum.Title, sum.CreatedAt.UnixNano(), sum.UpdatedAt.UnixNano(),
+		sum.Pinned, sum.Archived, sum.ProviderID, sum.Model, sum.MessageCount, sum.Preview,
+		streamingCount(c), st.size, st.mtime).Scan(&rowid)
+	return rowid, err
+}
+
+// put indexes c; fresh skips removing rows that cannot exist yet.
+func (in *inserter) put(ctx context.Context, c *conversation.Conversation, st fileStat, fresh bool) error {
+	if in.err != nil {
+		return in.err
+	}
+	rowid, err := in.upsertConv(ctx, c, st)
+	if err != nil {
+		return err
+	}
+	if !fresh {
+		if _, err := in.delFTS.ExecContext(ctx, rowid); err != nil {
+			return err
+		}
+		if _, err := in.delMsgs.ExecContext(ctx, rowid); err != nil {
+			return err
+		}
+	}
+	if err := in.addText(ctx, rowid, "", c.Title); err != nil {
+		return err
+	}
+	for i := range c.Messages {
+		if err := in.addText(ctx, rowid, c.Messages[i].ID, c.Messages[i].Content.PlainText()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (in *inserter) addText(ctx context.Context, conv int64, msgID, text string) error {
+	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	res, err := in.insMsg.ExecContext(ctx, conv, msgID)
+	if err != nil {
+		return err
+	}
+	row, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	_, err = in.insFTS.ExecContext(ctx, row, indexText(text))
+	return err
+}
+
+func (ix *sqlIndex) put(ctx context.Context, c *conversation.Conversation, st fileStat) error {
+	return ix.inTx(ctx, func(in *inserter) error { return in.put(ctx, c, st, false) })
+}
+
+func (ix *sqlIndex) inTx(ctx context.Context, fn func(*inserter) error) error {
+	tx, err := ix.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	defer tx.Rollback()
+	in := newInserter(tx)
+	defer in.close()
+	if err := fn(in); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	return nil
+}
+
+// putMessage updates the list row of c and the text of one message.
+func (ix *sqlIndex) putMessage(ctx context.Context, c *conversation.Conversation, msgID string, st fileStat) error {
+	m := c.Message(msgID)
+	if m == nil {
+		return ix.put(ctx, c, st)
+	}
+	return ix.inTx(ctx, func(in *inserter) error {
+		if in.err != nil {
+			return in.err
+		}
+		rowid, err := in.upsertConv(ctx, c, st)
+		if err != nil {
+			return err
+		}
+		var old []int64
+		rows, err := in.tx.QueryContext(ctx, `SELECT rowid FROM msgs WHERE conv = ? AND msg_id = ?`, rowid, msgID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var r int64
+			if err := rows.Scan(&r); err != nil {
+				rows.Close()
+				return err
+			}
+			old = append(old, r)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		for _, r := range old {
+			if _, err := in.tx.ExecContext(ctx, `DELETE FROM fts WHERE rowid = ?`, r); err != nil {
+				return err
+			}
+			if _, err := in.tx.ExecContext(ctx, `DELETE FROM msgs WHERE rowid = ?`, r); err != nil {
+				return err
+			}
+		}
+		return in.addText(ctx, rowid, msgID, m.Content.PlainText())
+	})
+}
+
+func (ix *sqlIndex) remove(ctx context.Context, id string) error {
+	return ix.inTx(ctx, func(in *inserter) error {
+		var rowid int64
+		err := in.tx.QueryRowContext(ctx, `SELECT rowid FROM convs WHERE id = ?`, id).Scan(&rowid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := in.delFTS.ExecContext(ctx, rowid); err != nil {
+			return err
+		}
+		if _, err := in.delMsgs.ExecContext(ctx, rowid); err != nil {
+			return err
+		}
+		_, err = in.tx.ExecContext(ctx, `DELETE FROM convs WHERE rowid = ?`, rowid)
+		return err
+	})
+}
+
+const summaryCols = `c.id, c.title, c.created_at, c.updated_at, c.pinned, c.archived, c.provider_id, c.model,
+	c.message_count, c.preview`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanSummary(r scanner, extra ...any) (Summary, error) {
+	var s Summary
+	var created, updated int64
+	dest := append([]any{&s.ID, &s.Title, &created, &updated, &s.Pinned, &s.Archived, &s.ProviderID,
+		&s.Model, &s.MessageCount, &s.Preview}, extra...)
+	if err := r.Scan(dest...); err != nil {
+		return s, err
+	}
+	s.CreatedAt = time.Unix(0, created).UTC()
+	s.UpdatedAt = time.Unix(0, updated).UTC()
+	return s, nil
+}
+
+func archivedWhere(a Archived) string {
+	switch a {
+	case ArchivedOnly:
+		return `c.archived = 1`
+	case ArchivedInclude:
+		return `1`
+	}
+	return `c.archived = 0`
+}
+
+func (ix *sqlIndex) list(ctx context.Context, q ListQuery) (Page[Summary], error) {
+	where := archivedWhere(q.Archived)
+	p := Page[Summary]{Items: []Summary{}}
+	if err := ix.db.QueryRowContext(ctx, `SELECT count(*) FROM convs c WHERE `+where).Scan(&p.Total); err != nil {
+		return p, fmt.Errorf("index: %w", err)
+	}
+	rows, err := ix.db.QueryContext(ctx, `SELECT `+summaryCols+` FROM convs c WHERE `+where+`
+		ORDER BY c.pinned DESC, c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?`, q.Limit, q.Offset)
+	if err != nil {
+		return p, fmt.Errorf("index: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		s, err := scanSummary(rows)
+		if err != nil {
+			return p, fmt.Errorf("index: %w", err)
+		}
+		p.Items = append(p.Items, s)
+	}
+	if err := rows.Err(); err != nil {
+		return p, fmt.Errorf("index: %w", err)
+	}
+	p.More = q.Offset+len(p.Items) < p.Total
+	return p, nil
+}
+
+// search ranks conversations by the bm25 score of their best-matching
+// text, then takes a snippet of that text.
+func (ix *sqlIndex) search(ctx context.Context, q SearchQuery) (Page[Hit], error) {
+	p := Page[Hit]{Items: []Hit{}}
+	match := ftsQuery(q.Text)
+	if match == "" {
+		return p, nil
+	}
+	rows, err := ix.db.QueryContext(ctx, `
+		SELECT `+summaryCols+`, m.msg_id, h.row, count(*) OVER ()
+		FROM (
+			SELECT msgs.conv AS conv, fts.rowid AS row, min(fts.rank) AS score
+			FROM fts JOIN msgs ON msgs.rowid = fts.rowid
+			WHERE fts MATCH ?
+			GROUP BY msgs.conv
+		) h
+		JOIN convs c ON c.rowid = h.conv
+		JOIN msgs m ON m.rowid = h.row
+		WHERE `+archivedWhere(q.Archived)+`
+		ORDER BY h.score, c.updated_at DESC
+		LIMIT ? OFFSET ?`, match, q.Limit, q.Offset)
+	if err != nil {
+		return p, fmt.Errorf("index search: %w", err)
+	}
+	var rowids []int64
+	for rows.Next() {
+		var h Hit
+		var row int64
+		sum, err := scanSummary(rows, &h.MessageID, &row, &p.Total)
+		if err != nil {
+			rows.Close()
+			return p, fmt.Errorf("index search: %w", err)
+		}
+		h.Summary = sum
+		p.Items = append(p.Items, h)
+		rowids = append(rowids, row)
+	}
+	if err := rows.Close(); err != nil {
+		return p, fmt.Errorf("index search: %w", err)
+	}
+	if err := rows.Err(); err != nil {
+		return p, fmt.Errorf("index search: %w", err)
+	}
+	if len(p.Items) == 0 && q.Offset > 0 {
+		// Past the end: the window count is not available, count directly.
+		if err := ix.db.QueryRowContext(ctx, `SELECT count(DISTINCT msgs.conv) FROM fts
+			JOIN msgs ON msgs.rowid = fts.rowid JOIN convs c ON c.rowid = msgs.conv
+			WHERE fts MATCH ? AND `+archivedWhere(q.Archived), match).Scan(&p.Total); err != nil {
+			return p, fmt.Errorf("index search: %w", err)
+		}
+	}
+	for i, row := range rowids {
+		var snip string
+		err := ix.db.QueryRowContext(ctx, `SELECT snippet(fts, 0, char(57344), char(57345), '…', ?)
+			FROM fts WHERE fts MATCH ? AND rowid = ?`, snippetWords, match, row).Scan(&snip)
+		if err != nil {
+			return p, fmt.Errorf("index snippet: %w", err)
+		}
+		p.Items[i].Snippet = segmentsFromMarked(snip)
+	}
+	p.More = q.Offset+len(p.Items) < p.Total
+	return p, nil
 }

@@ -181,6 +181,8 @@ func (m matcher) match(text string) (bool, []Segment) {
 	var segs []Segment
 	if from > 0 {
 		segs = appendSegment(segs, "…", false)
+	} else {
+		segs = appendSegment(segs, text[:ws[0].start], false)
 	}
 	for i := from; i < to; i++ {
 		if i > from {
@@ -190,6 +192,8 @@ func (m matcher) match(text string) (bool, []Segment) {
 	}
 	if to < len(ws) {
 		segs = appendSegment(segs, "…", false)
+	} else {
+		segs = appendSegment(segs, text[ws[len(ws)-1].end:], false)
 	}
 	return true, segs
 }
