@@ -17,6 +17,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/util"
 
@@ -52,8 +53,9 @@ func newHTMLRenderer() *htmlRenderer {
 		// Raw HTML stays off (goldmark's default); safeNodes below shows it as
 		// text instead of dropping it.
 		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(mathParser{}, 50))),
 		goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(safeNodes{h: h}, 100)),
+			renderer.WithNodeRenderers(util.Prioritized(safeNodes{h: h}, 100), util.Prioritized(mathRenderer{}, 100)),
 		),
 	)
 	return h
@@ -130,6 +132,7 @@ h1 { font-size: 1.6rem; margin: 0 0 .5rem; }
 .note { color: var(--muted); font-style: italic; }
 a { color: var(--link); }
 .blocked-url, .raw-html { color: var(--muted); }
+code.math.display { display: block; padding: .4rem 0; }
 .raw-html { white-space: pre-wrap; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; }
 pre { overflow-x: auto; padding: .75rem; border-radius: 6px; background: var(--code); font-size: .9em; line-height: 1.45; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
@@ -231,7 +234,7 @@ func (h *htmlRenderer) message(e *errWriter, m *conversation.Message) error {
 				e.str(body)
 			case "image_url":
 				if p.ImageURL != nil {
-					e.str("<p>", imageHTML(p.ImageURL.URL, "image"), "</p>\n")
+					e.str("<p>", imageHTML(p.ImageURL.URL, ""), "</p>\n")
 				}
 			}
 		}
@@ -282,14 +285,17 @@ func inlineImage(u string) bool {
 // link when it is remote (never loaded), as text otherwise.
 func imageHTML(u, alt string) string {
 	esc := html.EscapeString
-	if alt == "" {
-		alt = "image"
-	}
 	if inlineImage(u) {
-		return `<img src="` + esc(u) + `" alt="` + esc(alt) + `">`
+		if alt == "" {
+			alt = "image"
+		}
+		return `<img src="` + esc(u) + `" alt="` + esc(cutBytes(alt, 120)) + `">`
+	}
+	if alt == "" {
+		alt = cutBytes(u, 120)
 	}
 	if link := allowedLink(u); link != "" {
-		return `<a href="` + esc(link) + `" rel="noopener noreferrer nofollow">Image: ` + esc(alt) + `</a>`
+		return `<a href="` + esc(link) + `" rel="noopener noreferrer nofollow">Image (not loaded): ` + esc(alt) + `</a>`
 	}
 	return `<span class="blocked-url">Image: ` + esc(alt) + ` (` + esc(cutBytes(u, 200)) + `)</span>`
 }
