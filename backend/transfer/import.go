@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -250,7 +251,7 @@ func (im *importer) importStream(r io.Reader, source string) (Kind, error) {
 		return "", errors.New("it is empty")
 	}
 	if err != nil {
-		return "", fmt.Errorf("read: %w", err)
+		return "", im.readError(err)
 	}
 	switch c {
 	case '{':
@@ -390,6 +391,8 @@ func (im *importer) readError(err error) error {
 		return fmt.Errorf("the file is not valid JSON from here on (%v); what came before it was imported", err)
 	case errors.Is(err, errEntryTooBig), errors.Is(err, errTotalTooBig):
 		return err
+	case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum):
+		return fmt.Errorf("%w (%v)", errEntryTooBig, err)
 	}
 	return fmt.Errorf("read: %w", err)
 }

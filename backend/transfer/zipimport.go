@@ -12,7 +12,7 @@ import (
 // Errors that stop reading a zip entry (errEntryTooBig) or the whole zip
 // (errTotalTooBig).
 var (
-	errEntryTooBig = errors.New("the entry unpacks to more than its header says (a zip bomb?)")
+	errEntryTooBig = errors.New("the entry is damaged or unpacks to more than its header says (a zip bomb?)")
 	errTotalTooBig = errors.New("the zip unpacks to more than an import accepts; stopped")
 )
 

@@ -1,0 +1,274 @@
+package transfer
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"murmur/backend/conversation"
+)
+
+func importBytes(t *testing.T, data []byte, name string, opts ImportOptions) (Result, *fakeStore, error) {
+	t.Helper()
+	st := newFakeStore()
+	if opts.Now == nil {
+		opts.Now = fixedNow
+	}
+	res, err := Import(context.Background(), bytes.NewReader(data), int64(len(data)), name, st.save, opts)
+	for _, id := range st.order {
+		checkImported(t, st.convs[id])
+	}
+	return res, st, err
+}
+
+func TestImportChatGPTExport(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "chatgpt", "conversations.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, st, err := importBytes(t, data, "conversations.json", ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Kind != KindChatGPT || len(res.Imported) != 2 || len(res.Skipped) != 1 {
+		t.Fatalf("kind %q, imported %+v, skipped %+v", res.Kind, res.Imported, res.Skipped)
+	}
+	if s := res.Skipped[0]; s.Index != 3 || s.Title != "Only system noise" || !strings.Contains(s.Reason, "no user or assistant messages") {
+		t.Errorf("skip = %+v", s)
+	}
+
+	c := st.convs[st.order[0]]
+	if c.Title != "Python help" || c.Model != "gpt-4o" {
+		t.Errorf("title %q model %q", c.Title, c.Model)
+	}
+	if want := time.Date(2025, 1, 1, 0, 0, 0, 123e6, time.UTC); !c.CreatedAt.Equal(want) {
+		t.Errorf("created %v, want %v", c.CreatedAt, want)
+	}
+	if want := time.Date(2025, 1, 1, 1, 0, 0, 500e6, time.UTC); !c.UpdatedAt.Equal(want) {
+		t.Errorf("updated %v, want %v", c.UpdatedAt, want)
+	}
+	path := c.Path()
+	want := "user:What does this code print?\n\n```python\nprint(sum(range(10)))\n```|assistant:It prints **45**.|user:Thanks! مرحبا 🎉"
+	if texts(path) != want {
+		t.Errorf("path = %q\nwant   %q", texts(path), want)
+	}
+	if len(path) == 3 {
+		if path[1].Model != "o3" || path[1].Reasoning != "**Summing**\n\n0+1+...+9 = 45" {
+			t.Errorf("assistant model %q reasoning %q", path[1].Model, path[1].Reasoning)
+		}
+		if !path[0].CreatedAt.Equal(time.Unix(1735689602, 0)) || !path[2].CreatedAt.Equal(time.Unix(1735693200, 0)) {
+			t.Errorf("message times %v, %v", path[0].CreatedAt, path[2].CreatedAt)
+		}
+	}
+	if strings.Contains(c.Text(), "OLD BRANCH") || strings.Contains(c.Text(), "I am a cat") {
+		t.Error("imported text from another branch or hidden custom instructions")
+	}
+	notes := strings.Join(res.Imported[0].Notes, "; ")
+	for _, n := range []string{"2 hidden messages left out", "2 tool messages and tool calls left out", "1 image or file"} {
+		if !strings.Contains(notes, n) {
+			t.Errorf("notes %q lack %q", notes, n)
+		}
+	}
+
+	c2 := st.convs[st.order[1]]
+	if c2.Title != "Untitled question about <script>tags</script>" || c2.Model != "gpt-4" {
+		t.Errorf("second: title %q model %q", c2.Title, c2.Model)
+	}
+	if got := texts(c2.Path()); got != "user:Untitled question about <script>tags</script>|assistant:Regenerated answer." {
+		t.Errorf("second path (no current_node: newest leaf) = %q", got)
+	}
+	if !strings.Contains(strings.Join(res.Imported[1].Notes, ";"), `unknown roles ("critic")`) {
+		t.Errorf("second notes = %q", res.Imported[1].Notes)
+	}
+}
+
+func TestImportChatGPTZipReadsOnlyConversationsJSON(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "chatgpt", "conversations.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := makeZip(t, map[string][]byte{
+		"conversations.json":         data,
+		"user.json":                  []byte(`{"id":"user-1","email":"a@example.com"}`),
+		"message_feedback.json":      []byte(`[]`),
+		"chat.html":                  []byte("<html><script>x</script></html>"),
+		"file-abc.png":               {0x89, 'P', 'N', 'G'},
+		"dalle-generations/img.webp": {1, 2, 3},
+	})
+	res, _, err := importBytes(t, z, "export.zip", ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Kind != KindChatGPT || len(res.Imported) != 2 || len(res.Skipped) != 1 || res.Ignored != 5 {
+		t.Errorf("kind %q imported %d skipped %+v ignored %d", res.Kind, len(res.Imported), res.Skipped, res.Ignored)
+	}
+}
+
+func TestImportMurmurRoundTripKeepsTree(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Export(context.Background(), &buf, fixture(), FormatJSON, Options{AllBranches: true, Now: fixedNow}); err != nil {
+		t.Fatal(err)
+	}
+	res, st, err := importBytes(t, buf.Bytes(), "tricky.json", ImportOptions{})
+	if err != nil || len(res.Imported) != 1 || res.Kind != KindMurmur {
+		t.Fatalf("err %v, result %+v", err, res)
+	}
+	got, want := st.convs[st.order[0]], fixture()
+	if got.ID == want.ID || len(got.Messages) != len(want.Messages) {
+		t.Fatalf("id %s, %d messages", got.ID, len(got.Messages))
+	}
+	if texts(got.Path()) != texts(want.Path()) || got.Title != want.Title || *got.SystemPrompt != *want.SystemPrompt {
+		t.Error("current path, title or system prompt changed in the round trip")
+	}
+	// The alternative reply is still an alternative of the same message.
+	sib := got.Siblings(got.Path()[1].ID)
+	if len(sib) != 2 || got.Message(sib[0]).Content.Text != "First try: short answer." {
+		t.Errorf("siblings of the tricky reply = %v", sib)
+	}
+	if m := got.Path()[1]; m.Reasoning != want.Path()[1].Reasoning || m.Model != "swarms/claude" || !m.CreatedAt.Equal(want.Path()[1].CreatedAt) {
+		t.Error("reasoning, model or time changed in the round trip")
+	}
+}
+
+func TestImportMurmurDropsUnknownFieldsAndProvider(t *testing.T) {
+	c := fixture()
+	c.Messages[4].Status = conversation.StatusStreaming
+	raw, err := json.Marshal(c) // the stored form, with provider and unknown fields
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, st, err := importBytes(t, raw, "raw.json", ImportOptions{})
+	if err != nil || len(res.Imported) != 1 {
+		t.Fatalf("err %v result %+v", err, res)
+	}
+	notes := strings.Join(res.Imported[0].Notes, "; ")
+	if !strings.Contains(notes, `"api_key", "authorization"`) || !strings.Contains(notes, "1 reply was still being written") {
+		t.Errorf("notes = %q", notes)
+	}
+	got := st.convs[st.order[0]]
+	if got.Path()[3].Status != conversation.StatusInterrupted {
+		t.Errorf("streaming message imported as %q", got.Path()[3].Status)
+	}
+}
+
+func TestImportTwiceNeverOverwrites(t *testing.T) {
+	doc := murmurDoc("same", "text")
+	st := newFakeStore()
+	for i := 0; i < 2; i++ {
+		if _, err := Import(context.Background(), bytes.NewReader(doc), int64(len(doc)), "a.json", st.save, ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(st.order) != 2 || st.order[0] == st.order[1] {
+		t.Fatalf("ids after importing twice: %v", st.order)
+	}
+}
+
+func TestImportOpenAIMessages(t *testing.T) {
+	in := `[
+	 {"role":"system","content":"Be terse."},
+	 {"role":"developer","content":"Use metric units."},
+	 {"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}},{"type":"input_audio","input_audio":{"data":"x"}}]},
+	 {"role":"assistant","content":null,"tool_calls":[{"id":"1","type":"function","function":{"name":"f","arguments":"{}"}}]},
+	 {"role":"tool","tool_call_id":"1","content":"42"},
+	 {"role":"assistant","content":"A picture.","reasoning_content":"Looked at it."},
+	 {"role":"system","content":"Mid-conversation note."},
+	 {"role":"user","content":"Thanks"}
+	]`
+	res, st, err := importBytes(t, []byte(in), "messages.json", ImportOptions{})
+	if err != nil || res.Kind != KindOpenAI || len(res.Imported) != 1 {
+		t.Fatalf("err %v result %+v", err, res)
+	}
+	c := st.convs[st.order[0]]
+	if c.SystemPrompt == nil || *c.SystemPrompt != "Be terse.\n\nUse metric units." {
+		t.Errorf("system prompt = %v", c.SystemPrompt)
+	}
+	if got := texts(c.Path()); got != "user:What is this?|assistant:A picture.|system:Mid-conversation note.|user:Thanks" {
+		t.Errorf("path = %q", got)
+	}
+	if p := c.Path(); len(p[0].Content.Parts) != 2 || p[1].Reasoning != "Looked at it." {
+		t.Errorf("parts %+v reasoning %q", p[0].Content.Parts, p[1].Reasoning)
+	}
+	if c.Title != "What is this?" {
+		t.Errorf("title = %q", c.Title)
+	}
+	notes := strings.Join(res.Imported[0].Notes, "; ")
+	if !strings.Contains(notes, "2 tool messages and tool calls left out") || !strings.Contains(notes, "1 empty or unsupported part left out") {
+		t.Errorf("notes = %q", notes)
+	}
+}
+
+func TestImportOpenAIRequestBodyKeepsOnlyModelAndMessages(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "hostile", "request-body-with-key.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, st, err := importBytes(t, data, "body.json", ImportOptions{})
+	if err != nil || len(st.order) != 1 {
+		t.Fatalf("err %v, %d imported", err, len(st.order))
+	}
+	if c := st.convs[st.order[0]]; c.Model != "gpt-x" || c.Path()[1].Model != "gpt-x" {
+		t.Errorf("model = %q", c.Model)
+	}
+}
+
+func TestImportProgress(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "chatgpt", "conversations.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls []Progress
+	_, _, err = importBytes(t, data, "c.json", ImportOptions{Progress: func(p Progress) { calls = append(calls, p) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := calls[len(calls)-1]
+	if last.Done != int64(len(data)) || last.Total != int64(len(data)) || last.Imported != 2 || last.Skipped != 1 {
+		t.Errorf("last progress = %+v", last)
+	}
+	for i := 1; i < len(calls); i++ {
+		if calls[i].Done < calls[i-1].Done {
+			t.Errorf("progress went backwards: %+v", calls)
+		}
+	}
+}
+
+func TestImportStopsWhenTheSinkFails(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "chatgpt", "conversations.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	diskFull := errors.New("disk full")
+	calls := 0
+	res, err := Import(context.Background(), bytes.NewReader(data), int64(len(data)), "c.json", func(context.Context, *conversation.Conversation) error {
+		calls++
+		return diskFull
+	}, ImportOptions{})
+	if !errors.Is(err, diskFull) || !strings.Contains(err.Error(), `save conversation "Python help"`) {
+		t.Errorf("err = %v", err)
+	}
+	if calls != 1 || len(res.Imported) != 0 {
+		t.Errorf("sink called %d times, %d reported imported", calls, len(res.Imported))
+	}
+}
+
+func TestImportStopsOnCancel(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "chatgpt", "conversations.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	res, err := Import(ctx, bytes.NewReader(data), int64(len(data)), "c.json", func(context.Context, *conversation.Conversation) error {
+		cancel()
+		return nil
+	}, ImportOptions{})
+	if !errors.Is(err, context.Canceled) || len(res.Imported) != 1 {
+		t.Errorf("err %v, imported %d", err, len(res.Imported))
+	}
+}
