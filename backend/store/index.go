@@ -533,10 +533,16 @@ func archivedWhere(a Archived) string {
 func (ix *sqlIndex) list(ctx context.Context, q ListQuery) (Page[Summary], error) {
 	where := archivedWhere(q.Archived)
 	p := Page[Summary]{Items: []Summary{}}
-	if err := ix.db.QueryRowContext(ctx, `SELECT count(*) FROM convs c WHERE `+where).Scan(&p.Total); err != nil {
+	// One read transaction: the count and the page see the same snapshot.
+	tx, err := ix.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
 		return p, fmt.Errorf("index: %w", err)
 	}
-	rows, err := ix.db.QueryContext(ctx, `SELECT `+summaryCols+` FROM convs c WHERE `+where+`
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM convs c WHERE `+where).Scan(&p.Total); err != nil {
+		return p, fmt.Errorf("index: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+summaryCols+` FROM convs c WHERE `+where+`
 		ORDER BY c.pinned DESC, c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?`, q.Limit, q.Offset)
 	if err != nil {
 		return p, fmt.Errorf("index: %w", err)
@@ -564,7 +570,13 @@ func (ix *sqlIndex) search(ctx context.Context, q SearchQuery) (Page[Hit], error
 	if match == "" {
 		return p, nil
 	}
-	rows, err := ix.db.QueryContext(ctx, `
+	// One read transaction: the snippets come from the rows that ranked.
+	tx, err := ix.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return p, fmt.Errorf("index search: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `
 		SELECT `+summaryCols+`, m.msg_id, h.row, count(*) OVER ()
 		FROM (
 			SELECT msgs.conv AS conv, fts.rowid AS row, min(fts.rank) AS score
@@ -601,7 +613,7 @@ func (ix *sqlIndex) search(ctx context.Context, q SearchQuery) (Page[Hit], error
 	}
 	if len(p.Items) == 0 && q.Offset > 0 {
 		// Past the end: the window count is not available, count directly.
-		if err := ix.db.QueryRowContext(ctx, `SELECT count(DISTINCT msgs.conv) FROM fts
+		if err := tx.QueryRowContext(ctx, `SELECT count(DISTINCT msgs.conv) FROM fts
 			JOIN msgs ON msgs.rowid = fts.rowid JOIN convs c ON c.rowid = msgs.conv
 			WHERE fts MATCH ? AND `+archivedWhere(q.Archived), match).Scan(&p.Total); err != nil {
 			return p, fmt.Errorf("index search: %w", err)
@@ -609,8 +621,11 @@ func (ix *sqlIndex) search(ctx context.Context, q SearchQuery) (Page[Hit], error
 	}
 	for i, row := range rowids {
 		var snip string
-		err := ix.db.QueryRowContext(ctx, `SELECT snippet(fts, 0, char(57344), char(57345), '…', ?)
+		err := tx.QueryRowContext(ctx, `SELECT snippet(fts, 0, char(57344), char(57345), '…', ?)
 			FROM fts WHERE fts MATCH ? AND rowid = ?`, snippetWords, match, row).Scan(&snip)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // cannot happen within the snapshot; a hit without snippet beats an error
+		}
 		if err != nil {
 			return p, fmt.Errorf("index snippet: %w", err)
 		}
