@@ -70,6 +70,7 @@ type Stream struct {
 	usage     Usage
 	hasUsage  bool
 	parser    chunkParser
+	roles     [4]string // last role per choice index, to drop repeats
 }
 
 func newStream(ctx context.Context, cl *call) (*Stream, error) {
