@@ -38,7 +38,7 @@ func crashVersion(id string, v int) *conversation.Conversation {
 		Format: conversation.Format, Version: conversation.SchemaVersion, ID: id,
 		Title:     "v" + strconv.Itoa(v),
 		CreatedAt: t0, UpdatedAt: t0.Add(time.Duration(v) * time.Second),
-		Messages:  []conversation.Message{},
+		Messages: []conversation.Message{},
 	}
 	n := 1 + (v*7+len(id))%12
 	for j := 0; j < n; j++ {

@@ -40,8 +40,9 @@ var schema = []string{
 		file_mtime INTEGER NOT NULL)`,
 	`CREATE INDEX convs_list ON convs(archived, pinned DESC, updated_at DESC, id DESC)`,
 	`CREATE INDEX convs_all ON convs(pinned DESC, updated_at DESC, id DESC)`,
-	// One row per indexed text: msg_id is '' for the title.
-	`CREATE TABLE msgs(rowid INTEGER PRIMARY KEY, conv INTEGER NOT NULL, msg_id TEXT NOT NULL)`,
+	// One row per indexed text: msg_id is '' for the title; hash is that of
+	// the text, so a save re-indexes only the texts that changed.
+	`CREATE TABLE msgs(rowid INTEGER PRIMARY KEY, conv INTEGER NOT NULL, msg_id TEXT NOT NULL, hash INTEGER NOT NULL)`,
 	`CREATE INDEX msgs_conv ON msgs(conv, msg_id)`,
 	`CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='unicode61 remove_diacritics 2', prefix='2 3')`,
 	fmt.Sprintf(`PRAGMA user_version = %d`, indexVersion),
@@ -316,9 +317,9 @@ func (s *Store) indexFiles(ctx context.Context, ix *sqlIndex, ids []string, know
 
 // inserter writes conversations into the index inside one transaction.
 type inserter struct {
-	tx                                      *sql.Tx
-	upsert, delFTS, delMsgs, insMsg, insFTS *sql.Stmt
-	err                                     error
+	tx                                                              *sql.Tx
+	upsert, delFTS, delMsgs, insMsg, insFTS, rowsOf, delRow, delMsg *sql.Stmt
+	err                                                             error
 }
 
 func newInserter(tx *sql.Tx) *inserter {
@@ -341,13 +342,16 @@ func newInserter(tx *sql.Tx) *inserter {
 		RETURNING rowid`)
 	in.delFTS = prep(`DELETE FROM fts WHERE rowid IN (SELECT rowid FROM msgs WHERE conv = ?)`)
 	in.delMsgs = prep(`DELETE FROM msgs WHERE conv = ?`)
-	in.insMsg = prep(`INSERT INTO msgs(conv, msg_id) VALUES(?, ?)`)
+	in.insMsg = prep(`INSERT INTO msgs(conv, msg_id, hash) VALUES(?, ?, ?)`)
 	in.insFTS = prep(`INSERT INTO fts(rowid, body) VALUES(?, ?)`)
+	in.rowsOf = prep(`SELECT rowid, msg_id, hash FROM msgs WHERE conv = ?`)
+	in.delRow = prep(`DELETE FROM fts WHERE rowid = ?`)
+	in.delMsg = prep(`DELETE FROM msgs WHERE rowid = ?`)
 	return in
 }
 
 func (in *inserter) close() {
-	for _, st := range []*sql.Stmt{in.upsert, in.delFTS, in.delMsgs, in.insMsg, in.insFTS} {
+	for _, st := range []*sql.Stmt{in.upsert, in.delFTS, in.delMsgs, in.insMsg, in.insFTS, in.rowsOf, in.delRow, in.delMsg} {
 		if st != nil {
 			st.Close()
 		}
@@ -374,7 +378,8 @@ func (in *inserter) upsertConv(ctx context.Context, c *conversation.Conversation
 	return rowid, err
 }
 
-// put indexes c; fresh skips removing rows that cannot exist yet.
+// put indexes c. Texts already indexed with the same content are left
+// alone; fresh (a conversation not in the index) skips that lookup.
 func (in *inserter) put(ctx context.Context, c *conversation.Conversation, st fileStat, fresh bool) error {
 	if in.err != nil {
 		return in.err
@@ -383,30 +388,81 @@ func (in *inserter) put(ctx context.Context, c *conversation.Conversation, st fi
 	if err != nil {
 		return err
 	}
+	type indexed struct{ row, hash int64 }
+	old := map[string]indexed{}
 	if !fresh {
-		if _, err := in.delFTS.ExecContext(ctx, rowid); err != nil {
+		rows, err := in.rowsOf.QueryContext(ctx, rowid)
+		if err != nil {
 			return err
 		}
-		if _, err := in.delMsgs.ExecContext(ctx, rowid); err != nil {
+		for rows.Next() {
+			var id string
+			var x indexed
+			if err := rows.Scan(&x.row, &id, &x.hash); err != nil {
+				rows.Close()
+				return err
+			}
+			old[id] = x
+		}
+		if err := rows.Close(); err != nil {
 			return err
 		}
 	}
-	if err := in.addText(ctx, rowid, "", c.Title); err != nil {
+	put := func(msgID, text string) error {
+		h := textHash(text)
+		if x, ok := old[msgID]; ok {
+			delete(old, msgID)
+			if x.hash == h {
+				return nil
+			}
+			if err := in.dropRow(ctx, x.row); err != nil {
+				return err
+			}
+		}
+		return in.addText(ctx, rowid, msgID, text, h)
+	}
+	if err := put("", c.Title); err != nil {
 		return err
 	}
 	for i := range c.Messages {
-		if err := in.addText(ctx, rowid, c.Messages[i].ID, c.Messages[i].Content.PlainText()); err != nil {
+		if err := put(c.Messages[i].ID, c.Messages[i].Content.PlainText()); err != nil {
+			return err
+		}
+	}
+	for _, x := range old { // messages that are gone
+		if err := in.dropRow(ctx, x.row); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (in *inserter) addText(ctx context.Context, conv int64, msgID, text string) error {
-	if strings.TrimSpace(text) == "" {
+func (in *inserter) dropRow(ctx context.Context, row int64) error {
+	if _, err := in.delRow.ExecContext(ctx, row); err != nil {
+		return err
+	}
+	_, err := in.delMsg.ExecContext(ctx, row)
+	return err
+}
+
+// textHash is FNV-1a of the text; empty (blank) text is not indexed.
+func textHash(s string) int64 {
+	if strings.TrimSpace(s) == "" {
+		return 0
+	}
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return int64(h | 1) // never 0
+}
+
+func (in *inserter) addText(ctx context.Context, conv int64, msgID, text string, hash int64) error {
+	if hash == 0 {
 		return nil
 	}
-	res, err := in.insMsg.ExecContext(ctx, conv, msgID)
+	res, err := in.insMsg.ExecContext(ctx, conv, msgID, hash)
 	if err != nil {
 		return err
 	}
@@ -439,46 +495,9 @@ func (ix *sqlIndex) inTx(ctx context.Context, fn func(*inserter) error) error {
 	return nil
 }
 
-// putMessage updates the list row of c and the text of one message.
+// putMessage re-indexes c; only the changed message's text is rewritten.
 func (ix *sqlIndex) putMessage(ctx context.Context, c *conversation.Conversation, msgID string, st fileStat) error {
-	m := c.Message(msgID)
-	if m == nil {
-		return ix.put(ctx, c, st)
-	}
-	return ix.inTx(ctx, func(in *inserter) error {
-		if in.err != nil {
-			return in.err
-		}
-		rowid, err := in.upsertConv(ctx, c, st)
-		if err != nil {
-			return err
-		}
-		var old []int64
-		rows, err := in.tx.QueryContext(ctx, `SELECT rowid FROM msgs WHERE conv = ? AND msg_id = ?`, rowid, msgID)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var r int64
-			if err := rows.Scan(&r); err != nil {
-				rows.Close()
-				return err
-			}
-			old = append(old, r)
-		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
-		for _, r := range old {
-			if _, err := in.tx.ExecContext(ctx, `DELETE FROM fts WHERE rowid = ?`, r); err != nil {
-				return err
-			}
-			if _, err := in.tx.ExecContext(ctx, `DELETE FROM msgs WHERE rowid = ?`, r); err != nil {
-				return err
-			}
-		}
-		return in.addText(ctx, rowid, msgID, m.Content.PlainText())
-	})
+	return ix.put(ctx, c, st)
 }
 
 func (ix *sqlIndex) remove(ctx context.Context, id string) error {

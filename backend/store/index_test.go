@@ -243,3 +243,26 @@ func TestIndexFailureDuringSaveHidesNothing(t *testing.T) {
 		t.Errorf("list = %s", got)
 	}
 }
+
+func TestResaveReindexesChangedAndRemovedTexts(t *testing.T) {
+	storeModes(t, func(t *testing.T, opts ...Option) {
+		ctx := context.Background()
+		s := openT(t, t.TempDir(), opts...)
+		c := newConv("Animals", 1, "first about llamas", "second about alpacas", "third about vicunas")
+		mustSave(t, s, c)
+		c.Messages = c.Messages[:2] // third removed
+		c.CurrentID = c.Messages[1].ID
+		c.Messages[0].Content = conversation.TextContent("first about guanacos") // edited
+		c.Title = "Camelids"
+		mustSave(t, s, c)
+		for q, want := range map[string]int{"llamas": 0, "vicunas": 0, "guanacos": 1, "alpacas": 1, "camelids": 1, "animals": 0} {
+			p, err := s.Search(ctx, SearchQuery{Text: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Items) != want {
+				t.Errorf("Search(%q) = %d hits, want %d", q, len(p.Items), want)
+			}
+		}
+	})
+}
