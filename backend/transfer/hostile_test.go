@@ -210,7 +210,19 @@ func hasNote(res Result, s string) bool {
 // checkImported asserts what must hold for every imported conversation:
 // valid, a fresh Murmur id, no provider, no unknown fields, no secret from
 // the input, and a JSON form the store can write and read back.
-func checkImported(t *testing.T, c *conversation.Conversation) {
+func checkImported(t testing.TB, c *conversation.Conversation) {
+	t.Helper()
+	b := checkValidImport(t, c)
+	for _, s := range []string{"sk-HOSTILE", "evil.example", "api_key", "base_url"} {
+		if bytes.Contains(b, []byte(s)) {
+			t.Errorf("imported conversation carries %q", s)
+		}
+	}
+}
+
+// checkValidImport asserts the invariants of any imported conversation and
+// returns its JSON.
+func checkValidImport(t testing.TB, c *conversation.Conversation) []byte {
 	t.Helper()
 	if err := c.Validate(); err != nil {
 		t.Errorf("imported conversation does not validate: %v", err)
@@ -230,13 +242,9 @@ func checkImported(t *testing.T, c *conversation.Conversation) {
 	if err != nil {
 		t.Fatalf("marshal imported conversation: %v", err)
 	}
-	for _, s := range []string{"sk-HOSTILE", "evil.example", "api_key", "base_url"} {
-		if bytes.Contains(b, []byte(s)) {
-			t.Errorf("imported conversation carries %q", s)
-		}
-	}
 	var back conversation.Conversation
 	if err := json.Unmarshal(b, &back); err != nil || back.Validate() != nil {
 		t.Errorf("imported conversation does not survive a JSON round trip: %v", err)
 	}
+	return b
 }

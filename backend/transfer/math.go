@@ -28,6 +28,9 @@ func (n *mathNode) Kind() ast.NodeKind { return kindMath }
 
 func (n *mathNode) Dump(src []byte, level int) { ast.DumpHelper(n, src, level, nil, nil) }
 
+// maxMathBytes caps how far a multi-line math span is looked for.
+const maxMathBytes = 4 << 10
+
 type mathParser struct{}
 
 func (mathParser) Trigger() []byte { return []byte{'$', '\\'} }
@@ -76,6 +79,12 @@ func (mathParser) Parse(_ ast.Node, block text.Reader, _ parser.Context) ast.Nod
 	var src []byte
 	skip := len(open)
 	for {
+		if len(src) > maxMathBytes {
+			// Unclosed: give up early, so a paragraph full of openers stays
+			// linear to render.
+			block.SetPosition(savedLine, savedPos)
+			return nil
+		}
 		line, _ := block.PeekLine()
 		if line == nil {
 			block.SetPosition(savedLine, savedPos)
