@@ -154,7 +154,7 @@ func TestHTMLExportIsInertInChromium(t *testing.T) {
 	// Control: the same kind of payload in a page we did not export must
 	// be seen to run and to reach the server, or this test proves nothing.
 	control := filepath.Join(dir, "control.html")
-	page := `<!DOCTYPE html><html><body><p>control</p>` + xssPayloads(srv.URL+"/control")[0] + `</body></html>`
+	page := `<!DOCTYPE html><html><body><p>control</p>` + xssPayloads(srv.URL + "/control")[0] + `</body></html>`
 	if err := os.WriteFile(control, []byte(page), 0o600); err != nil {
 		t.Fatal(err)
 	}
