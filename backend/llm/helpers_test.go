@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"murmur/backend/conversation"
 	"murmur/backend/llm/llmtest"
 )
 
@@ -103,4 +104,11 @@ func asError(t *testing.T, err error) *Error {
 		t.Fatalf("error text contains the key: %q", e.Error())
 	}
 	return e
+}
+
+func contentParts() conversation.Content {
+	return conversation.Content{Parts: []conversation.Part{
+		{Type: "text", Text: "what is this?"},
+		{Type: "image_url", ImageURL: &conversation.ImageURL{URL: "data:image/png;base64,AAAA"}},
+	}}
 }
