@@ -55,8 +55,8 @@ func unavailableReason(err error) string {
 		return reasonDenied
 	case strings.Contains(lower, "couldn't determine address of session bus"),
 		strings.Contains(lower, "dbus-launch"),
-		strings.Contains(lower, "dbus:") && (strings.Contains(lower, "connection refused") ||
-			strings.Contains(lower, "no such file")),
+		(strings.Contains(lower, "dbus:") || strings.Contains(lower, "dial unix") || strings.Contains(lower, "connect:")) &&
+			(strings.Contains(lower, "connection refused") || strings.Contains(lower, "no such file")),
 		strings.Contains(lower, "autolaunch"):
 		return reasonNoBus
 	}
