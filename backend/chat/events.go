@@ -1,0 +1,85 @@
+package chat
+
+import (
+	"time"
+
+	"murmur/backend/conversation"
+)
+
+// Emitter delivers events to a shell: the Wails runtime on desktop, a JS
+// callback on the web, stdout in the CLI. Emit must not block for long.
+type Emitter interface {
+	Emit(name string, payload any)
+}
+
+// EmitterFunc adapts a function to Emitter.
+type EmitterFunc func(name string, payload any)
+
+// Emit calls f.
+func (f EmitterFunc) Emit(name string, payload any) { f(name, payload) }
+
+// EventType says what a stream event carries.
+type EventType string
+
+// Stream event types. Delta events may be coalesced; exactly one terminal
+// event (done, error or stopped) ends every stream and is always delivered.
+const (
+	EventDelta   EventType = "delta"
+	EventDone    EventType = "done"
+	EventError   EventType = "error"
+	EventStopped EventType = "stopped"
+)
+
+// StreamEvent is the payload of every event of one stream. Seq starts at 1
+// and grows by one per event, so a UI that receives events out of order (as
+// Wails' browser mode may deliver them) can put them back in order, and one
+// that subscribed late can ask for a Snapshot and apply only newer events.
+type StreamEvent struct {
+	StreamID       string                  `json:"streamId"`
+	Seq            uint64                  `json:"seq"`
+	Type           EventType               `json:"type"`
+	ConversationID string                  `json:"conversationId"`
+	MessageID      string                  `json:"messageId"`
+	Delta          string                  `json:"delta,omitempty"`
+	ReasoningDelta string                  `json:"reasoningDelta,omitempty"`
+	FinishReason   string                  `json:"finishReason,omitempty"`
+	Usage          *conversation.Usage     `json:"usage,omitempty"`
+	Timing         *conversation.Timing    `json:"timing,omitempty"`
+	Error          *conversation.ErrorInfo `json:"error,omitempty"`
+}
+
+// Terminal reports whether e ends its stream.
+func (e StreamEvent) Terminal() bool {
+	return e.Type == EventDone || e.Type == EventError || e.Type == EventStopped
+}
+
+// EventName is the one event name a stream's events are emitted under.
+func EventName(streamID string) string { return "chat:stream:" + streamID }
+
+// ConversationsChanged is emitted (payload: the conversation id) when a
+// conversation's list entry changed outside a stream, e.g. its auto title.
+const ConversationsChanged = "chat:conversations-changed"
+
+// Snapshot is what a stream has produced so far.
+type Snapshot struct {
+	StreamID       string                  `json:"streamId"`
+	ConversationID string                  `json:"conversationId"`
+	MessageID      string                  `json:"messageId"`
+	Seq            uint64                  `json:"seq"`
+	Content        string                  `json:"content"`
+	Reasoning      string                  `json:"reasoning"`
+	Status         conversation.Status     `json:"status"`
+	Error          *conversation.ErrorInfo `json:"error,omitempty"`
+}
+
+// Clock is the time source of the engine; tests inject a fake one.
+type Clock interface {
+	Now() time.Time
+	// After returns a channel that receives once d has passed.
+	After(d time.Duration) <-chan time.Time
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time                         { return time.Now() }
+func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
