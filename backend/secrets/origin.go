@@ -76,7 +76,9 @@ func originKey(baseURL string) string {
 
 // ForgetMoved deletes the keys of the providers that Moved reports, so that a
 // key is never sent to an origin it was not entered for. The settings-save
-// path calls it with the provider lists before and after the save. It
+// path calls it with the provider lists before and after the change, before
+// writing the new settings, and does not save if it fails: a key that could
+// not be deleted would otherwise go to the new origin. It
 // returns the ids whose keys were deleted (or had none); a failure for one
 // provider does not stop the others, and the joined error names the
 // providers whose keys may remain. Keys from the environment are not

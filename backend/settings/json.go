@@ -56,6 +56,9 @@ func (p *Provider) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*p = Provider(known)
+	for k, v := range p.ExtraBody {
+		p.ExtraBody[k] = compact(v)
+	}
 	p.Extra = extra
 	return nil
 }
@@ -121,9 +124,19 @@ func unknownMembers(b []byte, known any) (map[string]json.RawMessage, error) {
 		if extra == nil {
 			extra = make(map[string]json.RawMessage)
 		}
-		extra[k] = v
+		extra[k] = compact(v)
 	}
 	return extra, nil
+}
+
+// compact returns v without insignificant white space, so that values read
+// from an indented file compare equal to the values that were saved.
+func compact(v json.RawMessage) json.RawMessage {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, v); err != nil {
+		return v
+	}
+	return buf.Bytes()
 }
 
 // marshalWithExtra marshals v, then appends the extra members it does not
