@@ -45,10 +45,10 @@ func TestReopenReadsNoUnchangedFile(t *testing.T) {
 	seed(t, dir, 8)
 	ffs := newFaultFS()
 	s := openT(t, dir, withFS(ffs))
+	rep := s.OpenReport()
 	if n := ffs.readCount(); n != 0 {
 		t.Errorf("reopen read %d files (%v), want 0", n, ffs.reads)
 	}
-	rep := s.OpenReport()
 	if rep.Conversations != 8 || rep.Reindexed != 0 || rep.Rebuilt {
 		t.Errorf("report = %+v", rep)
 	}
@@ -128,6 +128,12 @@ func TestDeletedIndexIsRebuilt(t *testing.T) {
 	if got := listTitles(t, s); got != "c00 c01 c02 c03 c04 c05" {
 		t.Errorf("list = %s", got)
 	}
+	for _, name := range []string{"index.db", "index.db-wal"} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v, %v; want 0600", name, fi.Mode().Perm(), err)
+		}
+	}
 	if p, _ := s.Search(context.Background(), SearchQuery{Text: "walrus4"}); len(p.Items) != 1 {
 		t.Errorf("search after rebuild = %+v", p.Items)
 	}
@@ -205,6 +211,7 @@ func TestIndexFailureWhileRunningHidesNothing(t *testing.T) {
 	dir := t.TempDir()
 	seed(t, dir, 3)
 	s := openT(t, dir)
+	<-s.Reconciled()
 	ix := s.cat.(*sqlIndex)
 	ix.db.Close() // every further index call fails
 
@@ -219,8 +226,12 @@ func TestIndexFailureWhileRunningHidesNothing(t *testing.T) {
 	if p, err := s.Search(ctx, SearchQuery{Text: "okapi"}); err != nil || len(p.Items) != 1 {
 		t.Errorf("search = %+v, %v", p.Items, err)
 	}
+	if _, err := os.Stat(filepath.Join(dir, "index.stale")); err != nil {
+		t.Errorf("the index is not marked stale: %v", err)
+	}
 	s.Close()
-	// Next start: the index is reconciled with what was saved meanwhile.
+	// Next start: the index is reconciled with what was saved meanwhile,
+	// before the list is served.
 	s = openT(t, dir)
 	if s.Health() != nil {
 		t.Errorf("Health after reopen = %v", s.Health())
@@ -228,12 +239,16 @@ func TestIndexFailureWhileRunningHidesNothing(t *testing.T) {
 	if got := listTitles(t, s); got != "after failure c00 c01 c02" {
 		t.Errorf("list after reopen = %s", got)
 	}
+	if _, err := os.Stat(filepath.Join(dir, "index.stale")); err == nil {
+		t.Errorf("the stale mark is still there after reconciling")
+	}
 }
 
 func TestIndexFailureDuringSaveHidesNothing(t *testing.T) {
 	dir := t.TempDir()
 	seed(t, dir, 2)
 	s := openT(t, dir)
+	<-s.Reconciled()
 	s.cat.(*sqlIndex).db.Close()
 	c := newConv("saved while broken", 3, "x")
 	if err := s.Save(context.Background(), c); err != nil {

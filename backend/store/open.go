@@ -62,24 +62,38 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
+// open brings up the catalog. With an existing index the list is served
+// at once and the files are reconciled in the background; everything that
+// reads or writes a conversation waits for that (see Reconciled). A new or
+// rebuilt index, or the files-only fallback, is complete before Open returns.
 func (s *Store) open(ctx context.Context, useIndex bool) error {
-	entries, err := s.fs.ReadDir(s.convDir)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", s.convDir, err)
-	}
-	// Leftover temporary files are writes a crash cut short; the target
-	// file still holds its previous version.
-	for _, e := range entries {
-		if isTempName(e.Name()) && !e.IsDir() {
-			if err := s.fs.Remove(filepath.Join(s.convDir, e.Name())); err != nil {
-				s.log.Warn("store: could not remove a temporary file", "file", e.Name(), "err", err)
-			}
-		}
-	}
+	s.reconciled = make(chan struct{})
 	if useIndex {
-		err := s.openIndex(ctx, entries)
-		if err == nil {
+		ix, fresh, err := s.openIndex(ctx)
+		stale := s.exists(filepath.Join(s.dir, staleMarkName))
+		if err == nil && !fresh && !stale {
+			s.cat = ix
+			bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+			s.bgCancel = cancel
+			go s.background(bg, ix)
 			return nil
+		}
+		if err == nil {
+			var entries []os.DirEntry
+			if entries, err = s.readConvDir(); err == nil {
+				err = s.reconcile(ctx, ix, entries, fresh)
+			}
+			if err == nil {
+				if stale {
+					if rerr := s.fs.Remove(filepath.Join(s.dir, staleMarkName)); rerr != nil {
+						s.log.Warn("store: could not clear the stale mark", "err", rerr)
+					}
+				}
+				s.cat = ix
+				close(s.reconciled)
+				return nil
+			}
+			ix.close()
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -88,12 +102,57 @@ func (s *Store) open(ctx context.Context, useIndex bool) error {
 		s.indexErr = fmt.Errorf("index unavailable, working from the files: %w", err)
 		s.report.IndexError = s.indexErr.Error()
 	}
+	entries, err := s.readConvDir()
+	if err != nil {
+		return err
+	}
 	mem, err := s.loadMem(ctx, entries)
 	if err != nil {
 		return err
 	}
 	s.cat = mem
+	close(s.reconciled)
 	return nil
+}
+
+func (s *Store) exists(path string) bool {
+	_, err := s.fs.Stat(path)
+	return err == nil
+}
+
+// background reconciles an existing index with the files.
+func (s *Store) background(ctx context.Context, ix *sqlIndex) {
+	defer close(s.reconciled)
+	entries, err := s.readConvDir()
+	if err == nil {
+		err = s.reconcile(ctx, ix, entries, false)
+	}
+	if err != nil && ctx.Err() == nil {
+		if _, derr := s.degrade(ctx, ix, err); derr != nil {
+			s.log.Error("store: reconciling with the files failed", "err", derr)
+		}
+	}
+}
+
+// readConvDir lists the conversations folder and removes leftover
+// temporary files: writes a crash cut short (the target still holds its
+// previous version).
+func (s *Store) readConvDir() ([]os.DirEntry, error) {
+	entries, err := s.fs.ReadDir(s.convDir)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", s.convDir, err)
+	}
+	kept := entries[:0]
+	for _, e := range entries {
+		if isTempName(e.Name()) && !e.IsDir() {
+			if err := s.fs.Remove(filepath.Join(s.convDir, e.Name())); err != nil {
+				s.log.Warn("store: could not remove a temporary file", "file", e.Name(), "err", err)
+			}
+			continue
+		}
+		kept = append(kept, e)
+	}
+	return kept, nil
 }
 
 // loadMem builds the in-memory catalog by reading every file. entries may
@@ -101,8 +160,8 @@ func (s *Store) open(ctx context.Context, useIndex bool) error {
 func (s *Store) loadMem(ctx context.Context, entries []os.DirEntry) (*memCatalog, error) {
 	if entries == nil {
 		var err error
-		if entries, err = s.fs.ReadDir(s.convDir); err != nil {
-			return nil, fmt.Errorf("read %s: %w", s.convDir, err)
+		if entries, err = s.readConvDir(); err != nil {
+			return nil, err
 		}
 	}
 	mem := newMemCatalog(func(id string) (*conversation.Conversation, error) {

@@ -25,6 +25,7 @@ const (
 	quarantineDirName = "quarantine"
 	indexFileName     = "index.db"
 	lockFileName      = "murmur.lock"
+	staleMarkName     = "index.stale" // present: the index missed changes; reconcile before serving
 	fileExt           = ".json"
 )
 
@@ -75,6 +76,11 @@ type Store struct {
 	log                   *slog.Logger
 	lock                  *lockFile
 
+	// reconciled is closed when Open's reconciliation with the files is
+	// done; bgCancel stops a background one.
+	reconciled chan struct{}
+	bgCancel   context.CancelFunc
+
 	// wmu serialises every change of a file together with its index update.
 	wmu sync.Mutex
 
@@ -110,6 +116,10 @@ func statOf(fi fs.FileInfo) fileStat {
 
 // Close releases the lock and closes the index. Calls after Close return ErrClosed.
 func (s *Store) Close() error {
+	if s.bgCancel != nil {
+		s.bgCancel()
+	}
+	<-s.reconciled
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	s.mu.Lock()
@@ -135,8 +145,26 @@ func (s *Store) Close() error {
 // Dir returns the data folder.
 func (s *Store) Dir() string { return s.dir }
 
-// OpenReport returns what Open found and repaired.
+// Reconciled is closed once the index agrees with the files. Open returns
+// before that when the index exists: List and Search answer from the index
+// at once (a file changed behind the app's back may show its indexed state
+// for a moment), while Get and every write wait for it. Refresh the list
+// when it closes if OpenReport says anything was reindexed or removed.
+func (s *Store) Reconciled() <-chan struct{} { return s.reconciled }
+
+func (s *Store) waitReconciled(ctx context.Context) error {
+	select {
+	case <-s.reconciled:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// OpenReport returns what Open found and repaired. It waits for the
+// reconciliation (see Reconciled).
 func (s *Store) OpenReport() OpenReport {
+	<-s.reconciled
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	r := s.report
@@ -234,6 +262,9 @@ func (s *Store) Get(ctx context.Context, id string) (*conversation.Conversation,
 	if err := checkID("get conversation", id); err != nil {
 		return nil, err
 	}
+	if err := s.waitReconciled(ctx); err != nil {
+		return nil, fmt.Errorf("get conversation %s: %w", id, err)
+	}
 	if _, err := s.catalog(); err != nil {
 		return nil, fmt.Errorf("get conversation %s: %w", id, err)
 	}
@@ -301,6 +332,9 @@ func (s *Store) Save(ctx context.Context, c *conversation.Conversation) error {
 	if err != nil {
 		return fmt.Errorf("save conversation %s: encode: %w", c.ID, err)
 	}
+	if err := s.waitReconciled(ctx); err != nil {
+		return fmt.Errorf("save conversation %s: %w", c.ID, err)
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	cat, err := s.catalog()
@@ -359,6 +393,9 @@ func classify(err error) error {
 func (s *Store) Delete(ctx context.Context, id string) error {
 	if err := checkID("delete conversation", id); err != nil {
 		return err
+	}
+	if err := s.waitReconciled(ctx); err != nil {
+		return fmt.Errorf("delete conversation %s: %w", id, err)
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
@@ -444,6 +481,9 @@ func (s *Store) modify(ctx context.Context, op, id string, fn func(*conversation
 	if err := checkID(op, id); err != nil {
 		return err
 	}
+	if err := s.waitReconciled(ctx); err != nil {
+		return fmt.Errorf("%s %s: %w", op, id, err)
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	cat, err := s.catalog()
@@ -515,6 +555,11 @@ func (s *Store) degradeLocked(ctx context.Context, failed catalog, cause error) 
 	if err != nil {
 		return nil, fmt.Errorf("index failed (%v) and reading the files failed: %w", cause, err)
 	}
+	// Changes made from now on reach only the files: make the next Open
+	// reconcile before it serves the list.
+	if err := writeAtomic(s.fs, s.dir, staleMarkName, nil, s.durable); err != nil {
+		s.log.Warn("store: could not mark the index stale", "err", err)
+	}
 	s.mu.Lock()
 	s.cat = mem
 	s.indexErr = fmt.Errorf("index unavailable, working from the files: %w", cause)
@@ -522,6 +567,12 @@ func (s *Store) degradeLocked(ctx context.Context, failed catalog, cause error) 
 	s.mu.Unlock()
 	if err := failed.close(); err != nil {
 		s.log.Warn("store: closing the failed index", "err", err)
+	}
+	if ix, ok := failed.(*sqlIndex); ok && isCorrupt(cause) {
+		// Rebuilt from the files at the next open.
+		if err := removeIndexFiles(ix.path); err != nil {
+			s.log.Warn("store: could not remove the damaged index", "err", err)
+		}
 	}
 	return mem, nil
 }
