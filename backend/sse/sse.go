@@ -65,17 +65,19 @@ type Decoder struct {
 	skipLF     bool // the last line ended with CR: a following LF is part of it
 	err        error
 
-	data      []byte // data buffer
-	hasData   bool   // a data field was seen since the last dispatch
-	eventType []byte
-	typeSet   bool
-	typeStr   string // cached string of the last non-default type
-	id        string
-	idBuf     []byte
-	retry     time.Duration
-	retrySet  bool
-	fixed     []byte // data with invalid UTF-8 replaced
-	typeFix   []byte
+	data       []byte // data buffer
+	hasData    bool   // a data field was seen since the last dispatch
+	view       []byte // the only data line so far, still in buf
+	viewActive bool
+	eventType  []byte
+	typeSet    bool
+	typeStr    string // cached string of the last non-default type
+	id         string
+	idBuf      []byte
+	retry      time.Duration
+	retrySet   bool
+	fixed      []byte // data with invalid UTF-8 replaced
+	typeFix    []byte
 }
 
 // Option configures a Decoder.
@@ -237,27 +239,19 @@ func (d *Decoder) findEOL() int {
 			d.lfScan = d.end
 		}
 	}
-	limit := d.end
-	if d.lfPos >= d.start {
-		limit = d.lfPos
-	}
 	if d.crPos < d.start {
 		from := max(d.start, d.crScan)
-		if from < limit {
-			if i := bytes.IndexByte(d.buf[from:limit], '\r'); i >= 0 {
-				d.crPos = from + i
-			} else {
-				d.crPos = -1
-				d.crScan = limit
-			}
+		if i := bytes.IndexByte(d.buf[from:d.end], '\r'); i >= 0 {
+			d.crPos = from + i
 		} else {
 			d.crPos = -1
+			d.crScan = d.end
 		}
 	}
-	if d.crPos >= d.start && d.crPos < limit {
+	switch {
+	case d.crPos >= d.start && (d.lfPos < d.start || d.crPos < d.lfPos):
 		return d.crPos
-	}
-	if d.lfPos >= d.start {
+	case d.lfPos >= d.start:
 		return d.lfPos
 	}
 	return -1
@@ -266,6 +260,7 @@ func (d *Decoder) findEOL() int {
 // fill reads more input, moving or growing the buffer as needed.
 func (d *Decoder) fill() error {
 	if d.start > 0 && (d.start == d.end || len(d.buf)-d.end < minRead) {
+		d.materialize()
 		n := copy(d.buf, d.buf[d.start:d.end])
 		shift := d.start
 		d.start, d.end = 0, n
@@ -314,12 +309,22 @@ func (d *Decoder) processLine(line []byte) error {
 	}
 	switch string(field) {
 	case "data":
+		if !d.hasData {
+			// The first data line of an event is kept as a view into the
+			// read buffer; it is copied only if another one follows or
+			// the buffer must move.
+			if len(value)+1 > d.max {
+				return &EventTooLargeError{Limit: d.max}
+			}
+			d.view, d.viewActive, d.hasData = value, true, true
+			return nil
+		}
+		d.materialize()
 		if len(d.data)+len(value)+1 > d.max {
 			return &EventTooLargeError{Limit: d.max}
 		}
 		d.data = append(d.data, value...)
 		d.data = append(d.data, '\n')
-		d.hasData = true
 	case "event":
 		d.eventType = append(d.eventType[:0], value...)
 		d.typeSet = true
@@ -336,6 +341,15 @@ func (d *Decoder) processLine(line []byte) error {
 		}
 	}
 	return nil
+}
+
+// materialize copies a pending data view into the data buffer.
+func (d *Decoder) materialize() {
+	if d.viewActive {
+		d.data = append(d.data[:0], d.view...)
+		d.data = append(d.data, '\n')
+		d.view, d.viewActive = nil, false
+	}
 }
 
 // digits parses a non-empty string of ASCII digits, saturating on overflow.
@@ -368,7 +382,12 @@ func (d *Decoder) dispatch() (Event, bool) {
 		return Event{}, false
 	}
 	d.hasData = false
-	data := d.data[:len(d.data)-1]
+	var data []byte
+	if d.viewActive {
+		data, d.view, d.viewActive = d.view, nil, false
+	} else {
+		data = d.data[:len(d.data)-1]
+	}
 	d.data = d.data[:0]
 	ev := Event{Type: "message", Data: validUTF8(data, &d.fixed), ID: d.id}
 	if typeSet && len(d.eventType) > 0 {
