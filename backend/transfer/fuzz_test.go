@@ -174,3 +174,20 @@ func FuzzJSONScanner(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRawString checks the fast JSON string unquoting against
+// encoding/json on every valid JSON string.
+func FuzzRawString(f *testing.F) {
+	for _, s := range []string{`"plain"`, `"a\nb\t\"q\"\\\/"`, `"\u00e9\ud83d\ude00"`, `"\ud800 lone"`, `"\udc00\ud800"`, "\"bad \xff byte\"", `"\ud83d\u0041"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var want string
+		if json.Unmarshal(raw, &want) != nil || len(raw) == 0 || raw[0] != '"' {
+			return
+		}
+		if got := rawString(raw); got != want {
+			t.Fatalf("rawString(%q) = %q, encoding/json says %q", raw, got, want)
+		}
+	})
+}
