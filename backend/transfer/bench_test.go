@@ -299,4 +299,3 @@ func BenchmarkExportZip10k(b *testing.B) {
 		})
 	}
 }
-
