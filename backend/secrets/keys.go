@@ -272,6 +272,9 @@ func (k *Keys) Status(ctx context.Context, providerID string) Status {
 // return in time, call returns a timeout error and f finishes in the
 // background.
 func (k *Keys) call(ctx context.Context, f func() error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	tctx, cancel := context.WithTimeout(ctx, k.timeout)
 	defer cancel()
 	select {

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"time"
@@ -78,6 +79,13 @@ func Decode(data []byte) (Settings, int, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return Settings{}, 0, &CorruptError{Reason: "the file is empty"}
 	}
+	if trimmed := bytes.TrimLeft(data, " \t\r\n"); trimmed[0] != '{' {
+		if !json.Valid(data) {
+			var v any
+			return Settings{}, 0, &CorruptError{Reason: describeJSONError(data, json.Unmarshal(data, &v))}
+		}
+		return Settings{}, 0, &CorruptError{Reason: "the file does not hold a JSON object"}
+	}
 	var head struct {
 		Version *json.RawMessage `json:"version"`
 	}
@@ -105,7 +113,9 @@ func Decode(data []byte) (Settings, int, error) {
 	if err := json.Unmarshal(data, &s); err != nil {
 		return Settings{}, version, &CorruptError{Reason: describeJSONError(data, err)}
 	}
-	if _, present := rawMember(data, "providers"); !present {
+	if s.Providers == nil {
+		// No "providers" member (or null): the defaults. An empty list
+		// stays empty.
 		s.Providers = Default().Providers
 	}
 	return s, version, nil
@@ -262,9 +272,52 @@ func describeJSONError(data []byte, err error) string {
 		if field == "" {
 			field = "the document"
 		}
-		return fmt.Sprintf("%s should be %s, not a JSON %s (line %d, column %d)", field, te.Type, te.Value, line, col)
+		return fmt.Sprintf("%s should be %s, not %s (line %d, column %d)", field, kindWords(te.Type), valueWords(te.Value), line, col)
 	}
 	return err.Error()
+}
+
+// kindWords names a Go type the way a person editing JSON thinks of it.
+func kindWords(t reflect.Type) string {
+	if t == nil {
+		return "something else"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.String:
+		return "text in quotes"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return t.String()
+}
+
+// valueWords names the JSON value encoding/json found.
+func valueWords(v string) string {
+	switch {
+	case v == "string":
+		return "text"
+	case v == "array":
+		return "a list"
+	case v == "object":
+		return "an object"
+	case v == "bool":
+		return "true or false"
+	case strings.HasPrefix(v, "number"):
+		return "a number"
+	}
+	return v
 }
 
 func lineCol(data []byte, off int64) (int, int) {

@@ -52,7 +52,9 @@ func migrateV0(data []byte) (Settings, error) {
 	if err != nil {
 		return Settings{}, err
 	}
-	s.Extra = withoutSecrets(extra)
+	// Members that are neither version 0 nor representable in the current
+	// shape (a member named like a current one) stay in the backup only.
+	s.Extra = withoutNames(withoutSecrets(extra), memberNames(reflect.TypeOf(settingsJSON{})))
 	if doc.Provider != nil {
 		raw, _ := rawMember(data, "provider")
 		pextra, err := unknownMembers(raw, *doc.Provider)
@@ -60,7 +62,7 @@ func migrateV0(data []byte) (Settings, error) {
 			return Settings{}, fmt.Errorf("the provider is not an object: %w", err)
 		}
 		p := providerFromV0(*doc.Provider)
-		p.Extra = withoutSecrets(pextra)
+		p.Extra = withoutNames(withoutSecrets(pextra), memberNames(reflect.TypeOf(providerJSON{})))
 		s.Providers = []Provider{p}
 		s.Defaults.ProviderID = p.ID
 		s.Defaults.Model = p.DefaultModel
@@ -123,6 +125,19 @@ func providerFromV0(v v0Provider) Provider {
 func withoutSecrets(m map[string]json.RawMessage) map[string]json.RawMessage {
 	for k := range m {
 		if IsSecretName(k) {
+			delete(m, k)
+		}
+	}
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
+// withoutNames drops the members named in names.
+func withoutNames(m map[string]json.RawMessage, names map[string]bool) map[string]json.RawMessage {
+	for k := range m {
+		if names[k] {
 			delete(m, k)
 		}
 	}

@@ -269,10 +269,12 @@ func TestCorruptFileIsKeptAside(t *testing.T) {
 		name, content, wantReason string
 	}{
 		{"not JSON", `{"version": 1, "providers": [`, "invalid JSON at line 1"},
-		{"wrong type", "{\"version\": 1,\n \"defaults\": {\"temperature\": \"hot\"}}", "defaults.temperature should be float64, not a JSON string (line 2"},
+		{"wrong type", "{\"version\": 1,\n \"defaults\": {\"temperature\": \"hot\"}}", "defaults.temperature should be a number, not text (line 2"},
 		{"empty", "", "the file is empty"},
 		{"version not a number", `{"version": "one"}`, `the version "one" is not a whole number`},
-		{"not an object", `[1, 2]`, "should be"},
+		{"not an object", `[1, 2]`, "does not hold a JSON object"},
+		{"truncated list", `[1, 2`, "invalid JSON"},
+		{"font size as text", `{"version": 1, "appearance": {"font_size": "big"}}`, "appearance.font_size should be a whole number, not text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

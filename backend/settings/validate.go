@@ -219,9 +219,16 @@ func (p Provider) validate(base string) []FieldError {
 		names = append(names, k)
 	}
 	sort.Strings(names)
+	seen := make(map[string]string, len(names))
 	for _, k := range names {
 		path := ".headers." + k
-		switch lk := strings.ToLower(strings.TrimSpace(k)); {
+		lk := strings.ToLower(strings.TrimSpace(k))
+		if other, dup := seen[lk]; dup {
+			add(path, "the header %s is also given as %s; keep one", k, other)
+			continue
+		}
+		seen[lk] = k
+		switch {
 		case !validHeaderName(k):
 			add(path, "%q is not a valid header name (letters, digits and -_.!#$%%&'*+^`|~ only)", k)
 		case IsSecretName(k):

@@ -44,6 +44,7 @@ func TestValidate(t *testing.T) {
 		{"token header", func(s *Settings) { s.Providers[0].Headers = map[string]string{"X-Access-Token": "t"} }, "providers[0].headers.X-Access-Token", "put keys in the keychain", false},
 		{"bad header name", func(s *Settings) { s.Providers[0].Headers = map[string]string{"X Title": "a"} }, "providers[0].headers.X Title", "not a valid header name", false},
 		{"header value with newline", func(s *Settings) { s.Providers[0].Headers = map[string]string{"X-Title": "a\r\nX-Evil: 1"} }, "providers[0].headers.X-Title", "line breaks", false},
+		{"same header twice", func(s *Settings) { s.Providers[0].Headers = map[string]string{"X-Title": "a", "x-title": "b"} }, "providers[0].headers.x-title", "also given as X-Title", false},
 		{"transport header", func(s *Settings) { s.Providers[0].Headers = map[string]string{"Content-Length": "1"} }, "providers[0].headers.Content-Length", "set by Murmur itself", false},
 		{"key in extra body", func(s *Settings) {
 			s.Providers[0].ExtraBody = map[string]json.RawMessage{"api_key": json.RawMessage(`"sk"`)}
