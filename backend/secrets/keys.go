@@ -67,7 +67,7 @@ type Keys struct {
 
 	mu           sync.Mutex
 	session      map[string]string // provider id -> key, kept for this session only
-	downReason   string            // why the keychain failed last, "" when it works
+	downReason   string            // why the keychain failed last
 	downSince    time.Time
 	keychainDown bool
 }
@@ -247,11 +247,14 @@ func (k *Keys) Status(ctx context.Context, providerID string) Status {
 	}
 	k.mu.Lock()
 	v, ok := k.session[providerID]
+	last := k.downReason
 	k.mu.Unlock()
-	reason, down := k.down()
 	if ok {
-		return Status{Set: true, Source: SourceSession, Hint: hint(v), SessionOnly: true, Reason: reason}
+		// The key is in memory because the keychain failed when it was
+		// set; say why even if the keychain may be retried by now.
+		return Status{Set: true, Source: SourceSession, Hint: hint(v), SessionOnly: true, Reason: last}
 	}
+	reason, down := k.down()
 	if down {
 		return Status{Source: SourceNone, SessionOnly: true, Reason: reason}
 	}
@@ -310,10 +313,11 @@ func (k *Keys) markDown(err error) string {
 	return reason
 }
 
-// markUp records that the keychain answered.
+// markUp records that the keychain answered. The last failure's reason is
+// kept for the keys still held in memory because of it.
 func (k *Keys) markUp() {
 	k.mu.Lock()
-	k.keychainDown, k.downReason = false, ""
+	k.keychainDown = false
 	k.mu.Unlock()
 }
 

@@ -139,6 +139,15 @@ func TestRetryAfterFailure(t *testing.T) {
 	if fb.callCount() != calls {
 		t.Fatalf("the keychain was asked again within the retry interval")
 	}
+	// A key set now is kept in memory, and its status keeps saying why
+	// even after the retry interval.
+	if err := k.Set(ctx, "swarms", testKey); err != nil {
+		t.Fatal(err)
+	}
+	clock.advance(2 * time.Minute)
+	if st := k.Status(ctx, "swarms"); st.Source != SourceSession || !st.SessionOnly || !strings.Contains(st.Reason, "no Secret Service") {
+		t.Fatalf("session key after the retry interval: %+v", st)
+	}
 	// The keychain comes back (the user started gnome-keyring).
 	fb.setErr(nil)
 	fb.items[Service+"/openai"] = testKey

@@ -156,16 +156,19 @@ func Load(ctx context.Context, path string) (Settings, LoadReport, error) {
 		s := Default()
 		return s, rep, nil
 	}
-	if err != nil {
+	var s Settings
+	version := 0
+	switch {
+	case errors.Is(err, errTooLarge):
+		err = &CorruptError{Reason: err.Error()}
+	case err != nil:
 		return Settings{}, rep, fmt.Errorf("load settings: %w", err)
+	default:
+		s, version, err = Decode(data)
 	}
-	s, version, err := Decode(data)
 	var ce *CorruptError
-	if errors.As(err, &ce) || errors.Is(err, errTooLarge) {
-		reason := err.Error()
-		if ce != nil {
-			reason = ce.Reason
-		}
+	if errors.As(err, &ce) {
+		reason := ce.Reason
 		aside, mvErr := moveAside(path, "corrupt-"+time.Now().UTC().Format("20060102T150405Z"))
 		if mvErr != nil {
 			return Settings{}, rep, fmt.Errorf("load settings: %s, and it could not be moved aside: %w", reason, mvErr)
@@ -191,7 +194,11 @@ func Load(ctx context.Context, path string) (Settings, LoadReport, error) {
 		} else {
 			rep.BackupPath = backup
 			s.Version = CurrentVersion
-			if err := writeAtomic(path, mustEncode(s)); err != nil {
+			enc, err := Encode(s)
+			if err == nil {
+				err = writeAtomic(path, enc)
+			}
+			if err != nil {
 				rep.Notes = append(rep.Notes, fmt.Sprintf("The settings were updated from an older format (backup at %s) but could not be saved: %v.", backup, err))
 			} else {
 				rep.Notes = append(rep.Notes, fmt.Sprintf("The settings were updated from an older format; the old file was kept as %s.", backup))
@@ -227,15 +234,6 @@ func Save(ctx context.Context, path string, s Settings) error {
 		return fmt.Errorf("save settings: %w", err)
 	}
 	return nil
-}
-
-func mustEncode(s Settings) []byte {
-	b, err := Encode(s)
-	if err != nil {
-		// Settings decoded from JSON always encode; this is a bug.
-		panic(err)
-	}
-	return b
 }
 
 var errTooLarge = fmt.Errorf("the file is larger than %d MiB", MaxFileBytes>>20)

@@ -273,6 +273,7 @@ func TestCorruptFileIsKeptAside(t *testing.T) {
 		{"empty", "", "the file is empty"},
 		{"version not a number", `{"version": "one"}`, `the version "one" is not a whole number`},
 		{"not an object", `[1, 2]`, "does not hold a JSON object"},
+		{"too large", `{"version": 1, "x": "` + strings.Repeat("a", MaxFileBytes) + `"}`, "larger than 8 MiB"},
 		{"truncated list", `[1, 2`, "invalid JSON"},
 		{"font size as text", `{"version": 1, "appearance": {"font_size": "big"}}`, "appearance.font_size should be a whole number, not text"},
 	}
