@@ -41,6 +41,7 @@ type htmlRenderer struct {
 	code  *chromahtml.Formatter
 	light *chroma.Style
 	dark  *chroma.Style
+	style string // the style sheet, made on first use
 }
 
 func newHTMLRenderer() *htmlRenderer {
@@ -101,6 +102,9 @@ func (h *htmlRenderer) highlight(lang, code string) (out string) {
 // css returns the style sheet: page styles, then the code colours for light
 // and for dark schemes.
 func (h *htmlRenderer) css() (string, error) {
+	if h.style != "" {
+		return h.style, nil
+	}
 	var b strings.Builder
 	b.WriteString(pageCSS)
 	b.WriteString("@media not (prefers-color-scheme: dark) {\n")
@@ -112,7 +116,8 @@ func (h *htmlRenderer) css() (string, error) {
 		return "", err
 	}
 	b.WriteString("}\n")
-	return b.String(), nil
+	h.style = b.String()
+	return h.style, nil
 }
 
 const pageCSS = `:root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0; --user: #f6f8fa; --code: #f6f8fa; --link: #0969da; }
