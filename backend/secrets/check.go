@@ -15,9 +15,21 @@ const MaxKeyBytes = 16 << 10
 const (
 	// WindowsMaxKeyBytes is the Windows Credential Manager's limit on a secret.
 	WindowsMaxKeyBytes = 2560
-	// DarwinMaxItemBytes is the macOS limit on service + account + secret.
-	DarwinMaxItemBytes = 3000
+	// darwinMaxCommand is the longest command go-keyring (v0.2.8) sends to
+	// macOS's "security -i": "add-generic-password -U -s <service> -a
+	// <account> -w go-keyring-base64:<base64 of the key>\n". With Murmur's
+	// service and provider ids (which need no shell quoting) that allows a
+	// key of about 3000 bytes.
+	darwinMaxCommand = 4096
+	darwinFixed      = len("add-generic-password -U -s  -a  -w go-keyring-base64:\n")
 )
+
+// DarwinMaxKeyBytes returns the largest key go-keyring can store on macOS
+// for a provider id: about 3000 bytes.
+func DarwinMaxKeyBytes(service, account string) int {
+	avail := darwinMaxCommand - darwinFixed - len(service) - len(account)
+	return avail / 4 * 3 // base64 turns every 3 bytes into 4
+}
 
 // TooLargeError reports a key larger than the platform's keychain holds.
 type TooLargeError struct {
@@ -48,7 +60,7 @@ func checkSize(goos, service, account, key string) error {
 	case "windows":
 		limit = WindowsMaxKeyBytes
 	case "darwin":
-		limit = DarwinMaxItemBytes - len(service) - len(account)
+		limit = DarwinMaxKeyBytes(service, account)
 	}
 	if len(key) > limit {
 		return &TooLargeError{Size: len(key), Limit: limit, Platform: goos}

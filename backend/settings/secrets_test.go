@@ -103,3 +103,15 @@ func TestSavingNeverWritesAKey(t *testing.T) {
 		t.Fatalf("the key is not in the keychain: %+v", st)
 	}
 }
+
+// Settings and secrets must agree on which provider ids are valid: a key is
+// stored under the id.
+func TestProviderIDRulesAgree(t *testing.T) {
+	ids := []string{"swarms", "openai", "my-llm", "a.b_c-1", "9lives", "", "-x", "_x", ".x", "A", "has space",
+		"ü", "../etc", strings.Repeat("a", 64), strings.Repeat("a", 65)}
+	for _, id := range ids {
+		if settings.ValidProviderID(id) != secrets.ValidProviderID(id) {
+			t.Errorf("%q: settings says %v, secrets says %v", id, settings.ValidProviderID(id), secrets.ValidProviderID(id))
+		}
+	}
+}
