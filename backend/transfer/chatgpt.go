@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path"
 	"sort"
 	"strings"
 	"time"
@@ -149,6 +150,46 @@ func hex4(b []byte) (rune, bool) {
 	return r, true
 }
 
+// transcript returns the text of a voice-mode part
+// ({"content_type": "audio_transcription", "text": …}), or "".
+func transcript(p json.RawMessage) string {
+	if len(p) == 0 || p[0] != '{' {
+		return ""
+	}
+	var part struct {
+		ContentType string          `json:"content_type"`
+		Text        json.RawMessage `json:"text"`
+	}
+	if json.Unmarshal(p, &part) != nil || part.ContentType != "audio_transcription" {
+		return ""
+	}
+	return rawString(part.Text)
+}
+
+// isChatGPTFile reports whether a zip entry name is a conversations file of
+// ChatGPT's export: conversations.json, or a numbered part of it
+// (conversations-000.json).
+func isChatGPTFile(name string) bool {
+	base := path.Base(name)
+	if base == "conversations.json" {
+		return true
+	}
+	num, ok := strings.CutPrefix(base, "conversations-")
+	if !ok {
+		return false
+	}
+	num, ok = strings.CutSuffix(num, ".json")
+	if !ok || num == "" {
+		return false
+	}
+	for _, c := range num {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // gptTime converts ChatGPT's seconds-since-epoch to a time, refusing values
 // JSON time cannot hold.
 func gptTime(f *float64) (time.Time, bool) {
@@ -252,6 +293,8 @@ func (im *importer) fromChatGPT(val []byte) (*conversation.Conversation, []strin
 			var texts []string
 			for _, p := range ct.Parts {
 				if s := rawString(p); s != "" {
+					texts = append(texts, s)
+				} else if s := transcript(p); s != "" {
 					texts = append(texts, s)
 				} else if len(p) > 0 && p[0] == '{' {
 					counts.images++

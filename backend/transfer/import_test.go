@@ -272,3 +272,27 @@ func TestImportStopsOnCancel(t *testing.T) {
 		t.Errorf("err %v, imported %d", err, len(res.Imported))
 	}
 }
+
+func TestImportChatGPTVoiceAndSplitExport(t *testing.T) {
+	conv := func(title, part string) string {
+		return `[{"title":"` + title + `","create_time":1735689600,"current_node":"b","mapping":{
+		"a":{"parent":null,"message":{"author":{"role":"user"},"content":{"content_type":"multimodal_text","parts":[` + part + `]}}},
+		"b":{"parent":"a","message":{"author":{"role":"assistant"},"content":{"content_type":"text","parts":["ok"]},"metadata":{"model_slug":"gpt-4o"}}}}}]`
+	}
+	z := makeZip(t, map[string][]byte{
+		"conversations-000.json": []byte(conv("voice", `{"content_type":"audio_transcription","text":"spoken words","direction":"in"},{"content_type":"audio_asset_pointer","asset_pointer":"sediment://x"}`)),
+		"conversations-001.json": []byte(conv("typed", `"typed words"`)),
+		"conversations-x.json":   []byte(`{"not":"read"}`),
+		"user.json":              []byte(`{}`),
+	})
+	res, st, err := importBytes(t, z, "split.zip", ImportOptions{})
+	if err != nil || res.Kind != KindChatGPT || len(st.order) != 2 || res.Ignored != 2 {
+		t.Fatalf("err %v kind %q imported %d ignored %d skipped %+v", err, res.Kind, len(st.order), res.Ignored, res.Skipped)
+	}
+	if got := texts(st.convs[st.order[0]].Path()); got != "user:spoken words|assistant:ok" {
+		t.Errorf("voice conversation = %q", got)
+	}
+	if !strings.Contains(strings.Join(res.Imported[0].Notes, ";"), "1 image or file") {
+		t.Errorf("notes = %q", res.Imported[0].Notes)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
 	"strings"
 )
 
@@ -24,7 +23,7 @@ func (e *sinkError) Unwrap() error { return e.err }
 
 // importZip imports the conversation files of a zip: Murmur JSON files
 // (what ExportZip writes with FormatJSON or FormatOpenAI), or ChatGPT's
-// export (only its conversations.json is read). Entry names are only
+// export (only its conversations.json, or its numbered parts, is read). Entry names are only
 // shown, never used as paths; unsafe ones are refused all the same.
 func (im *importer) importZip(r io.ReaderAt, size int64, name string) error {
 	zr, err := zip.NewReader(r, size)
@@ -36,7 +35,7 @@ func (im *importer) importZip(r io.ReaderAt, size int64, name string) error {
 	}
 	chatgpt := false
 	for _, f := range zr.File {
-		if path.Base(f.Name) == "conversations.json" && unsafeEntryName(f.Name) == "" {
+		if isChatGPTFile(f.Name) && unsafeEntryName(f.Name) == "" {
 			chatgpt = true
 		}
 	}
@@ -54,7 +53,7 @@ func (im *importer) importZip(r io.ReaderAt, size int64, name string) error {
 			continue
 		}
 		isJSON := strings.HasSuffix(strings.ToLower(f.Name), ".json")
-		if !isJSON || (chatgpt && path.Base(f.Name) != "conversations.json") {
+		if !isJSON || (chatgpt && !isChatGPTFile(f.Name)) {
 			im.res.Ignored++
 			continue
 		}
