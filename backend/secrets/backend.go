@@ -24,7 +24,7 @@ var ErrTooLarge = errors.New("the key is too large for the keychain")
 // text says why.
 var ErrNoKeychain = errors.New("no usable keychain")
 
-// errSessionBackend is what the session-only backend answers to everything.
+// unavailableBackend answers every call with the same unavailability error.
 type unavailableBackend struct{ err error }
 
 // SessionOnly returns a Backend that stores nothing and reports, on every

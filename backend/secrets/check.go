@@ -38,6 +38,7 @@ type TooLargeError struct {
 	Platform string // GOOS
 }
 
+// Error says how large the key is and what the keychain holds.
 func (e *TooLargeError) Error() string {
 	switch {
 	case e.Limit == 0:

@@ -53,6 +53,7 @@ type CorruptError struct {
 	Reason string
 }
 
+// Error says why the settings cannot be read.
 func (e *CorruptError) Error() string { return "the settings cannot be read: " + e.Reason }
 
 // DefaultPath returns $XDG_CONFIG_HOME/murmur/settings.json (the platform's

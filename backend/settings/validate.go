@@ -21,6 +21,7 @@ type FieldError struct {
 	Warning bool `json:"warning"`
 }
 
+// Error returns the path and the message.
 func (e FieldError) Error() string { return e.Path + ": " + e.Message }
 
 // ValidationError is what Save returns for settings with errors. It lists
@@ -29,6 +30,7 @@ type ValidationError struct {
 	Problems []FieldError
 }
 
+// Error counts the errors and names the first few.
 func (e *ValidationError) Error() string {
 	errs := Errors(e.Problems)
 	var b strings.Builder
