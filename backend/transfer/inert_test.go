@@ -44,13 +44,36 @@ func (l *requestLog) seen() []string {
 // MURMUR_REQUIRE_CHROMIUM=1, as in CI).
 func needChromium(t *testing.T) string {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("MURMUR_REQUIRE_CHROMIUM") == "1" {
-			t.Fatalf("MURMUR_REQUIRE_CHROMIUM=1 but %s is missing: %v", chromiumPath, err)
-		}
-		t.Skipf("%s not installed (set MURMUR_REQUIRE_CHROMIUM=1 to make this a failure)", chromiumPath)
+	fail, skip := chromiumMissing(chromiumPath, os.Getenv("MURMUR_REQUIRE_CHROMIUM") == "1")
+	if fail != "" {
+		t.Fatal(fail)
+	}
+	if skip != "" {
+		t.Skip(skip)
 	}
 	return chromiumPath
+}
+
+// chromiumMissing says whether a test needing the browser at path must
+// fail or may skip.
+func chromiumMissing(path string, required bool) (fail, skip string) {
+	if _, err := os.Stat(path); err != nil {
+		if required {
+			return "MURMUR_REQUIRE_CHROMIUM=1 but " + path + " is missing: " + err.Error(), ""
+		}
+		return "", path + " not installed (set MURMUR_REQUIRE_CHROMIUM=1 to make this a failure)"
+	}
+	return "", ""
+}
+
+func TestMissingChromiumFailsWhenRequired(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-chromium")
+	if fail, _ := chromiumMissing(missing, true); fail == "" {
+		t.Error("a missing browser does not fail the test when MURMUR_REQUIRE_CHROMIUM=1")
+	}
+	if fail, skip := chromiumMissing(missing, false); fail != "" || skip == "" {
+		t.Errorf("a missing browser without the variable: fail %q skip %q", fail, skip)
+	}
 }
 
 // dumpDOM opens file in headless Chromium, lets timers run, and returns

@@ -207,3 +207,24 @@ func makeZip(t testing.TB, files map[string][]byte) []byte {
 	}
 	return buf.Bytes()
 }
+
+func TestExportZipStreams(t *testing.T) {
+	var convs []*conversation.Conversation
+	for i := 0; i < 50; i++ {
+		convs = append(convs, simpleConv(100+i, "c"))
+	}
+	st := newFakeStore(convs...)
+	cw := &countWriter{w: io.Discard}
+	var seen []int64
+	_, err := ExportZip(context.Background(), cw, st.order, st.load, FormatMarkdown, Options{}, func(done, total int) {
+		seen = append(seen, cw.n)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Bytes reach the writer while conversations are still being added,
+	// not all at the end.
+	if seen[49] == 0 || seen[49] <= seen[10] || cw.n <= seen[49] {
+		t.Errorf("bytes written at progress 10, 40, 50 and end: %d %d %d %d", seen[10], seen[40], seen[49], cw.n)
+	}
+}
