@@ -101,7 +101,7 @@ func newDoc(src *conversation.Conversation, opts Options) *doc {
 		c.Messages[i] = m
 	}
 	d := &doc{c: c, exported: opts.now()}
-	d.current = c.Path()
+	d.current = currentPath(&c)
 	d.branches = []branch{{messages: d.current}}
 	if opts.AllBranches {
 		d.branches = allBranches(&d.c, d.current)
@@ -113,6 +113,46 @@ func newDoc(src *conversation.Conversation, opts Options) *doc {
 		}
 	}
 	return d
+}
+
+// currentPath returns the messages from the root to the current leaf, as
+// conversation.Path does, in linear time (Path looks each parent up by a
+// scan, which is quadratic for very long conversations).
+func currentPath(c *conversation.Conversation) []conversation.Message {
+	byID := make(map[string]int, len(c.Messages))
+	lastChild := make(map[string]string, len(c.Messages))
+	for i, m := range c.Messages {
+		byID[m.ID] = i
+		lastChild[m.ParentID] = m.ID
+	}
+	leaf := c.CurrentID
+	if _, ok := byID[leaf]; !ok {
+		leaf = ""
+		seen := make(map[string]bool)
+		for id := ""; !seen[id]; {
+			seen[id] = true
+			next, ok := lastChild[id]
+			if !ok {
+				break
+			}
+			leaf, id = next, next
+		}
+	}
+	var rev []conversation.Message
+	seen := make(map[string]bool)
+	for id := leaf; id != "" && !seen[id]; {
+		seen[id] = true
+		i, ok := byID[id]
+		if !ok {
+			break
+		}
+		rev = append(rev, c.Messages[i])
+		id = c.Messages[i].ParentID
+	}
+	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
+		rev[i], rev[j] = rev[j], rev[i]
+	}
+	return rev
 }
 
 // allBranches returns the current path, then every other leaf's path in the

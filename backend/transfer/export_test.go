@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"murmur/backend/conversation"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/golden")
@@ -112,5 +114,34 @@ func TestParseFormat(t *testing.T) {
 	}
 	if _, err := ParseFormat("docx"); err == nil || !strings.Contains(err.Error(), "markdown, json, html, text or openai") {
 		t.Errorf("ParseFormat(docx) err = %v", err)
+	}
+}
+
+func TestCurrentPathMatchesConversationPath(t *testing.T) {
+	c := fixture()
+	for _, cur := range []string{fid(16), fid(11), fid(13), "", "missing"} {
+		c.CurrentID = cur
+		if got, want := texts(currentPath(c)), texts(c.Path()); got != want {
+			t.Errorf("current %q: path %q, want %q", cur, got, want)
+		}
+	}
+}
+
+func TestExportVeryLongConversation(t *testing.T) {
+	c := simpleConv(1, "long")
+	c.Messages = c.Messages[:0]
+	parent := ""
+	for i := 0; i < 50_000; i++ {
+		m := conversation.Message{ID: fid(1_000_000 + i), ParentID: parent, Role: conversation.RoleUser, Content: conversation.TextContent("m"), Status: conversation.StatusComplete, CreatedAt: t0}
+		c.Messages = append(c.Messages, m)
+		parent = m.ID
+	}
+	c.CurrentID = parent
+	var b bytes.Buffer
+	if err := Export(context.Background(), &b, c, FormatText, Options{Now: fixedNow}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "--- User"); n != 50_000 {
+		t.Errorf("exported %d messages", n)
 	}
 }
