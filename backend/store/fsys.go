@@ -33,7 +33,7 @@ type osFS struct{}
 func (osFS) OpenFile(name string, flag int, perm os.FileMode) (file, error) {
 	return os.OpenFile(name, flag, perm)
 }
-func (osFS) ReadFile(name string) ([]byte, error)         { return os.ReadFile(name) }
+func (osFS) ReadFile(name string) ([]byte, error) { return os.ReadFile(name) }
 
 // ReadDir lists a folder in directory order (unsorted: sorting 10,000
 // names costs more than the store needs).
