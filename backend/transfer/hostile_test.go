@@ -119,10 +119,11 @@ func TestHostileCorpus(t *testing.T) {
 		imported int
 		skips    []string // substrings of the skip reasons, in order
 		notes    string   // substring of some note of an imported conversation
+		kind     Kind     // the kind found, when it matters
 	}{
 		{file: "deep-array.json", skips: []string{"nested more than 64 levels deep"}},
 		{file: "deep-object.json", skips: []string{"nested more than 64 levels deep"}},
-		{file: "deep-chatgpt.json", imported: 2, skips: []string{"nested more than 64 levels deep"}},
+		{file: "deep-chatgpt.json", imported: 2, skips: []string{"nested more than 64 levels deep"}, kind: KindChatGPT},
 		{file: "wrong-types.json", imported: 1, skips: []string{`"mapping" is string where an object was expected`, `"title" is number where text was expected`, `"create_time" is string where a number was expected`, `"mapping.message.author.role" is number where text`}},
 		{file: "invalid-utf8.json", imported: 1, notes: "invalid UTF-8 was replaced"},
 		{file: "unknown-role-openai.json", skips: []string{`message 2 has unknown role "hacker"`}},
@@ -135,7 +136,7 @@ func TestHostileCorpus(t *testing.T) {
 		{file: "empty-list.json", err: "it holds an empty list"},
 		{file: "empty.json", err: "the file is empty"},
 		{file: "absurd-timestamps.json", imported: 1},
-		{file: "bom-openai.json", imported: 1},
+		{file: "bom-openai.json", imported: 1, kind: KindOpenAI},
 		{file: "lone-surrogate.json", imported: 1},
 		{file: "mismatched.json", err: "not valid JSON"},
 		{file: "scalar-list.json", skips: []string{"holds a number", "holds a string", "holds null"}},
@@ -148,10 +149,10 @@ func TestHostileCorpus(t *testing.T) {
 		{file: "zip-bomb-ratio.zip", imported: 1, skips: []string{"the mark of a zip bomb"}},
 		{file: "zip-lying-size.zip", skips: []string{"unpacks to more than its header says"}},
 		{file: "zip-many-entries.zip", lim: Limits{MaxZipEntries: 20}, err: "the zip has 30 entries, more than the 20"},
-		{file: "zip-many-entries.zip", lim: Limits{MaxConversations: 5}, imported: 5, skips: []string{"at most 5 conversations"}},
+		{file: "zip-many-entries.zip", lim: Limits{MaxConversations: 5}, imported: 5, skips: []string{"at most 5 conversations"}, kind: KindMurmurZip},
 		{file: "zip-total.zip", lim: Limits{MaxTotalBytes: 1 << 20}, imported: 2, skips: []string{"unpack to more than the 1 MB"}},
 		{file: "zip-encrypted.zip", imported: 1, skips: []string{"encrypted"}},
-		{file: "zip-mixed.zip", imported: 1, skips: []string{`"murmur.settings" document, not a conversation`}},
+		{file: "zip-mixed.zip", kind: KindMurmurZip, imported: 1, skips: []string{`"murmur.settings" document, not a conversation`}},
 		{file: "zip-empty.zip", err: "the zip holds no conversation files"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
@@ -185,6 +186,9 @@ func TestHostileCorpus(t *testing.T) {
 						t.Errorf("skip %d reason = %q, want it to contain %q", i, res.Skipped[i].Reason, want)
 					}
 				}
+			}
+			if tc.kind != "" && res.Kind != tc.kind {
+				t.Errorf("kind = %q, want %q", res.Kind, tc.kind)
 			}
 			if tc.notes != "" && !hasNote(res, tc.notes) {
 				t.Errorf("no note contains %q: %+v", tc.notes, res.Imported)

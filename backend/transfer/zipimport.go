@@ -40,6 +40,16 @@ func (im *importer) importZip(r io.ReaderAt, size int64, name string) error {
 		}
 	}
 	kinds := make(map[Kind]bool)
+	defer func() {
+		switch {
+		case len(kinds) == 1 && kinds[KindChatGPT]:
+			im.res.Kind = KindChatGPT
+		case len(kinds) == 1 && kinds[KindMurmur]:
+			im.res.Kind = KindMurmurZip
+		default:
+			im.res.Kind = KindZip
+		}
+	}()
 	for i, f := range zr.File {
 		if err := im.ctx.Err(); err != nil {
 			return err
@@ -79,14 +89,6 @@ func (im *importer) importZip(r io.ReaderAt, size int64, name string) error {
 			}
 			im.skip(Skip{Source: src, Reason: "not imported: " + displayName(err.Error())})
 		}
-	}
-	switch {
-	case len(kinds) == 1 && kinds[KindChatGPT]:
-		im.res.Kind = KindChatGPT
-	case len(kinds) == 1 && kinds[KindMurmur]:
-		im.res.Kind = KindMurmurZip
-	default:
-		im.res.Kind = KindZip
 	}
 	if len(im.res.Imported) == 0 && len(im.res.Skipped) == 0 {
 		return errors.New("the zip holds no conversation files (.json)")
