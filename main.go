@@ -9,6 +9,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 
@@ -34,8 +35,11 @@ var version = "dev"
 const singleInstanceID = "world.swarms.murmur"
 
 func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "murmur:", err)
+	if len(os.Args) > 1 && isCommand(os.Args[1]) {
+		os.Exit(runCLI(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
+	if err := runDesktop(); err != nil {
+		fmt.Fprintln(os.Stderr, "murmur:", Readable(err))
 		os.Exit(1)
 	}
 }
@@ -43,16 +47,25 @@ func main() {
 // desktop holds the shell's live state: the Wails context once the window
 // exists and where the window geometry is kept.
 type desktop struct {
-	ctx       context.Context
+	wailsCtx  context.Context
+	ctx       context.Context // the app's; cancelled at shutdown
+	cancel    context.CancelFunc
+	startErr  error
+	core      *core
 	app       *App
 	statePath string
 	state     windowstate.State
 	log       *slog.Logger
 }
 
-func run() error {
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	d := &desktop{app: NewApp(version), log: log, state: windowstate.Default()}
+func runDesktop() error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	log, logFile := openLog()
+	if logFile != nil {
+		defer logFile.Close()
+	}
+	d := &desktop{ctx: ctx, cancel: cancel, app: &App{}, log: log, state: windowstate.Default()}
 	if p, err := windowstate.DefaultPath(); err != nil {
 		log.Warn("window size will not be remembered", "err", err)
 	} else {
@@ -98,6 +111,14 @@ func run() error {
 			Theme: windows.SystemDefault,
 		},
 	})
+	if d.core != nil {
+		if cerr := d.core.close(); cerr != nil {
+			log.Error("closing the store failed", "err", cerr)
+		}
+	}
+	if d.startErr != nil {
+		return d.startErr
+	}
 	if err != nil {
 		return fmt.Errorf("run desktop window: %w", err)
 	}
@@ -111,9 +132,21 @@ func (d *desktop) startState() options.WindowStartState {
 	return options.Normal
 }
 
+// startup runs once this process is the single instance: it opens the
+// store and fills the bound App. If that fails the user is told why and the
+// app quits.
 func (d *desktop) startup(ctx context.Context) {
-	d.ctx = ctx
-	d.app.startup(ctx)
+	d.wailsCtx = ctx
+	c, err := openCore(d.ctx, d.app, wailsEmitter{d: d}, wailsShell{d: d})
+	if err != nil {
+		d.startErr = err
+		runtime.MessageDialog(ctx, runtime.MessageDialogOptions{
+			Type: runtime.ErrorDialog, Title: "Murmur cannot start", Message: Readable(err),
+		})
+		runtime.Quit(ctx)
+		return
+	}
+	d.core = c
 }
 
 func (d *desktop) domReady(ctx context.Context) {
@@ -129,8 +162,14 @@ func (d *desktop) beforeClose(ctx context.Context) bool {
 	return false
 }
 
+// shutdown remembers the window and ends replies being written: they are
+// saved as interrupted, to be continued at the next start.
 func (d *desktop) shutdown(ctx context.Context) {
 	d.saveWindowState(ctx)
+	d.cancel()
+	if d.core != nil {
+		d.app.shutdown()
+	}
 }
 
 func (d *desktop) saveWindowState(ctx context.Context) {
@@ -157,9 +196,75 @@ func (d *desktop) saveWindowState(ctx context.Context) {
 // secondInstance brings the running window forward when Murmur is launched
 // again.
 func (d *desktop) secondInstance(options.SecondInstanceData) {
-	if d.ctx == nil {
+	if d.wailsCtx == nil {
 		return
 	}
-	runtime.WindowUnminimise(d.ctx)
-	runtime.WindowShow(d.ctx)
+	runtime.WindowUnminimise(d.wailsCtx)
+	runtime.WindowShow(d.wailsCtx)
+}
+
+// wailsEmitter sends engine events to the window.
+type wailsEmitter struct{ d *desktop }
+
+func (e wailsEmitter) Emit(name string, payload any) {
+	if e.d.wailsCtx != nil {
+		runtime.EventsEmit(e.d.wailsCtx, name, payload)
+	}
+}
+
+// wailsShell answers App's questions with native dialogs.
+type wailsShell struct{ d *desktop }
+
+func (s wailsShell) SaveFile(ctx context.Context, suggested, mimeType string) (io.WriteCloser, string, bool, error) {
+	path, err := runtime.SaveFileDialog(s.d.wailsCtx, runtime.SaveDialogOptions{
+		Title: "Export", DefaultFilename: suggested, CanCreateDirectories: true,
+	})
+	if err != nil {
+		return nil, "", false, fmt.Errorf("file dialog: %w", err)
+	}
+	if path == "" {
+		return nil, "", false, nil
+	}
+	f, err := createAtomic(path)
+	if err != nil {
+		return nil, "", false, err
+	}
+	return f, path, true, nil
+}
+
+func (s wailsShell) OpenFile(ctx context.Context) (ImportFile, bool, error) {
+	path, err := runtime.OpenFileDialog(s.d.wailsCtx, runtime.OpenDialogOptions{
+		Title: "Import conversations",
+		Filters: []runtime.FileFilter{
+			{DisplayName: "Conversations (*.json, *.zip)", Pattern: "*.json;*.zip"},
+		},
+	})
+	if err != nil {
+		return ImportFile{}, false, fmt.Errorf("file dialog: %w", err)
+	}
+	if path == "" {
+		return ImportFile{}, false, nil
+	}
+	f, err := openImportFile(path)
+	if err != nil {
+		return ImportFile{}, false, err
+	}
+	return f, true, nil
+}
+
+func (s wailsShell) Confirm(ctx context.Context, title, message string) (bool, error) {
+	res, err := runtime.MessageDialog(s.d.wailsCtx, runtime.MessageDialogOptions{
+		Type: runtime.QuestionDialog, Title: title, Message: message,
+		Buttons: []string{"Open", "Cancel"}, DefaultButton: "Cancel", CancelButton: "Cancel",
+	})
+	if err != nil {
+		return false, fmt.Errorf("confirmation dialog: %w", err)
+	}
+	// Linux shows Yes/No whatever the buttons asked for.
+	return res == "Open" || res == "Yes", nil
+}
+
+func (s wailsShell) OpenURL(ctx context.Context, url string) error {
+	runtime.BrowserOpenURL(s.d.wailsCtx, url)
+	return nil
 }
