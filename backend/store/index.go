@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,6 +54,8 @@ var schema = []string{
 type sqlIndex struct {
 	db   *sql.DB
 	path string
+	// See "Search strategy"; fields so that tests can make them small.
+	rankLimit, recentLimit int
 }
 
 // dsn builds a SQLite URI for path with the connection settings. The index
@@ -76,7 +79,7 @@ func openSQLIndex(ctx context.Context, path string) (*sqlIndex, bool, error) {
 	}
 	db.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
 	db.SetConnMaxIdleTime(time.Minute)
-	ix := &sqlIndex{db: db, path: path}
+	ix := &sqlIndex{db: db, path: path, rankLimit: defaultRankLimit, recentLimit: defaultRecentLimit}
 	fresh, err := ix.prepare(ctx)
 	if err != nil {
 		db.Close()
@@ -234,6 +237,15 @@ func (s *Store) reconcile(ctx context.Context, ix *sqlIndex, entries []os.DirEnt
 			gone = append(gone, id)
 		}
 	}
+	// Oldest first, so that index row order follows recency (the search
+	// for very common words walks rows newest first).
+	mtime := make(map[string]int64, len(todo))
+	for i, e := range entries {
+		if stats[i].ok {
+			mtime[strings.TrimSuffix(e.Name(), fileExt)] = stats[i].st.mtime
+		}
+	}
+	sort.SliceStable(todo, func(a, b int) bool { return mtime[todo[a]] < mtime[todo[b]] })
 	n, err := s.indexFiles(ctx, ix, todo, known)
 	if err != nil {
 		return err
@@ -559,7 +571,7 @@ func (in *inserter) addText(ctx context.Context, conv int64, msgID, text string,
 	if err != nil {
 		return err
 	}
-	_, err = in.insFTS.ExecContext(ctx, row, indexText(text))
+	_, err = in.insFTS.ExecContext(ctx, row, text)
 	return err
 }
 
@@ -670,22 +682,54 @@ func (ix *sqlIndex) list(ctx context.Context, q ListQuery) (Page[Summary], error
 	return p, nil
 }
 
-// search ranks conversations by the bm25 score of their best-matching
-// text, then takes a snippet of that text.
+// Search strategy. Ranking by bm25 costs time in proportion to how many
+// texts contain each word (SQLite scans a word's whole list to weigh it),
+// so it is used when every word is in at most rankLimit texts. Otherwise
+// the most recent recentLimit matching texts are taken (the index walks
+// them newest first and stops) and their conversations are ordered by
+// recency; Page.Capped tells when that window was full.
+const (
+	defaultRankLimit   = 2000
+	defaultRecentLimit = 5000
+)
+
+// search returns a page of conversations whose texts match, with a snippet
+// of the best (or most recent) matching text of each.
 func (ix *sqlIndex) search(ctx context.Context, q SearchQuery) (Page[Hit], error) {
 	p := Page[Hit]{Items: []Hit{}}
-	match := ftsQuery(q.Text)
-	if match == "" {
+	terms := searchTerms(q.Text)
+	if len(terms) == 0 {
 		return p, nil
 	}
-	// One read transaction: the snippets come from the rows that ranked.
+	match := ftsQuery(q.Text)
+	// One read transaction: counts, page and snippets see one snapshot.
 	tx, err := ix.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return p, fmt.Errorf("index search: %w", err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `
-		SELECT `+summaryCols+`, m.msg_id, h.row, count(*) OVER ()
+	countUpTo := func(expr string, limit int) (int, error) {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)`,
+			expr, limit).Scan(&n)
+		return n, err
+	}
+	ranked := true
+	for _, t := range terms {
+		n, err := countUpTo(ftsQuery(t), ix.rankLimit+1)
+		if err != nil {
+			return p, fmt.Errorf("index search: %w", err)
+		}
+		if n > ix.rankLimit {
+			ranked = false
+			break
+		}
+	}
+	var hitsQuery string
+	var args []any
+	if ranked {
+		hitsQuery = `
+		SELECT ` + summaryCols + `, m.msg_id, h.row, count(*) OVER ()
 		FROM (
 			SELECT msgs.conv AS conv, fts.rowid AS row, min(fts.rank) AS score
 			FROM fts JOIN msgs ON msgs.rowid = fts.rowid
@@ -694,9 +738,32 @@ func (ix *sqlIndex) search(ctx context.Context, q SearchQuery) (Page[Hit], error
 		) h
 		JOIN convs c ON c.rowid = h.conv
 		JOIN msgs m ON m.rowid = h.row
-		WHERE `+archivedWhere(q.Archived)+`
+		WHERE ` + archivedWhere(q.Archived) + `
 		ORDER BY h.score, c.updated_at DESC
-		LIMIT ? OFFSET ?`, match, q.Limit, q.Offset)
+		LIMIT ? OFFSET ?`
+		args = []any{match, q.Limit, q.Offset}
+	} else {
+		n, err := countUpTo(match, ix.recentLimit+1)
+		if err != nil {
+			return p, fmt.Errorf("index search: %w", err)
+		}
+		p.Capped = n > ix.recentLimit
+		hitsQuery = `
+		SELECT ` + summaryCols + `, m.msg_id, h.row, count(*) OVER ()
+		FROM (
+			SELECT msgs.conv AS conv, max(w.row) AS row
+			FROM (SELECT rowid AS row FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?) w
+			JOIN msgs ON msgs.rowid = w.row
+			GROUP BY msgs.conv
+		) h
+		JOIN convs c ON c.rowid = h.conv
+		JOIN msgs m ON m.rowid = h.row
+		WHERE ` + archivedWhere(q.Archived) + `
+		ORDER BY c.updated_at DESC, c.id DESC
+		LIMIT ? OFFSET ?`
+		args = []any{match, ix.recentLimit, q.Limit, q.Offset}
+	}
+	rows, err := tx.QueryContext(ctx, hitsQuery, args...)
 	if err != nil {
 		return p, fmt.Errorf("index search: %w", err)
 	}
@@ -720,25 +787,33 @@ func (ix *sqlIndex) search(ctx context.Context, q SearchQuery) (Page[Hit], error
 		return p, fmt.Errorf("index search: %w", err)
 	}
 	if len(p.Items) == 0 && q.Offset > 0 {
-		// Past the end: the window count is not available, count directly.
-		if err := tx.QueryRowContext(ctx, `SELECT count(DISTINCT msgs.conv) FROM fts
-			JOIN msgs ON msgs.rowid = fts.rowid JOIN convs c ON c.rowid = msgs.conv
-			WHERE fts MATCH ? AND `+archivedWhere(q.Archived), match).Scan(&p.Total); err != nil {
+		// Past the end: the window count is not available; count again.
+		p.Total, err = ix.countHits(ctx, tx, hitsQuery, args)
+		if err != nil {
 			return p, fmt.Errorf("index search: %w", err)
 		}
 	}
+	// Snippets are cut in Go from the stored text: one lookup by rowid each,
+	// instead of running the match again per hit.
+	mt := matcher{terms: terms}
 	for i, row := range rowids {
-		var snip string
-		err := tx.QueryRowContext(ctx, `SELECT snippet(fts, 0, char(57344), char(57345), '…', ?)
-			FROM fts WHERE fts MATCH ? AND rowid = ?`, snippetWords, match, row).Scan(&snip)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue // cannot happen within the snapshot; a hit without snippet beats an error
-		}
+		var body string
+		err := tx.QueryRowContext(ctx, `SELECT body FROM fts WHERE rowid = ?`, row).Scan(&body)
 		if err != nil {
 			return p, fmt.Errorf("index snippet: %w", err)
 		}
-		p.Items[i].Snippet = segmentsFromMarked(snip)
+		p.Items[i].Snippet = mt.snippet(body)
 	}
 	p.More = q.Offset+len(p.Items) < p.Total
 	return p, nil
+}
+
+// countHits counts all results of hitsQuery (whose last two arguments are
+// LIMIT and OFFSET).
+func (ix *sqlIndex) countHits(ctx context.Context, tx *sql.Tx, hitsQuery string, args []any) (int, error) {
+	a := append([]any(nil), args...)
+	a[len(a)-2], a[len(a)-1] = -1, 0
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+hitsQuery+`)`, a...).Scan(&n)
+	return n, err
 }

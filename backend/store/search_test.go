@@ -175,3 +175,43 @@ func TestSearchRanksDenserMatchFirst(t *testing.T) {
 		t.Errorf("ranking = %s, want the denser match first (newer one second)", got)
 	}
 }
+
+func TestSearchCommonWordsUseRecencyWindow(t *testing.T) {
+	ctx := context.Background()
+	s := openT(t, t.TempDir())
+	for i := 0; i < 6; i++ {
+		mustSave(t, s, newConv(fmt.Sprintf("c%d", i), i, "kiwi fruit", "more kiwi", "unrelated"))
+	}
+	ix := s.cat.(*sqlIndex)
+	// Ranked while every word is rare enough.
+	p, err := s.Search(ctx, SearchQuery{Text: "kiwi"})
+	if err != nil || p.Total != 6 || p.Capped {
+		t.Fatalf("ranked search: total %d capped %v err %v", p.Total, p.Capped, err)
+	}
+	ix.rankLimit = 5 // "kiwi" is in 12 texts: too common to rank
+	p, err = s.Search(ctx, SearchQuery{Text: "kiwi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(hitTitles(p)); got != "[c5 c4 c3 c2 c1 c0]" || p.Capped || p.Total != 6 {
+		t.Errorf("recency search = %s total %d capped %v, want newest first, all 6, not capped", got, p.Total, p.Capped)
+	}
+	for _, h := range p.Items {
+		if got := marked(h.Snippet); got != "more [kiwi]" {
+			t.Errorf("snippet of %s = %q, want the newest matching message", h.Title, got)
+		}
+	}
+	ix.recentLimit = 5 // only the 5 newest matching texts: c5, c4, c3 (two each) minus one
+	p, err = s.Search(ctx, SearchQuery{Text: "kiwi", Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(hitTitles(p)); got != "[c5 c4]" || !p.Capped || p.Total != 3 || !p.More {
+		t.Errorf("capped search = %s total %d capped %v more %v, want [c5 c4], 3, capped, more",
+			got, p.Total, p.Capped, p.More)
+	}
+	p, err = s.Search(ctx, SearchQuery{Text: "kiwi fruit"})
+	if err != nil || len(p.Items) == 0 || marked(p.Items[0].Snippet) != "[kiwi] [fruit]" {
+		t.Errorf("two-word recency search = %+v, %v", p.Items, err)
+	}
+}

@@ -10,14 +10,6 @@ import (
 	"murmur/backend/conversation"
 )
 
-// Snippet marks: private-use characters that SQLite's snippet() puts around
-// matched words. They are removed from all indexed text, so any found in a
-// snippet are ours.
-const (
-	markOpen  = '\uE000'
-	markClose = '\uE001'
-)
-
 // maxSearchTerms bounds the words taken from one query.
 const maxSearchTerms = 16
 
@@ -82,38 +74,6 @@ func ftsQuery(text string) string {
 	return strings.Join(parts, " ")
 }
 
-// indexText prepares message text for the index: the snippet marks are
-// removed so that they can only come from snippet().
-func indexText(s string) string {
-	if !strings.ContainsRune(s, markOpen) && !strings.ContainsRune(s, markClose) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if r == markOpen || r == markClose {
-			return ' '
-		}
-		return r
-	}, s)
-}
-
-// segmentsFromMarked splits a snippet with marks into segments.
-func segmentsFromMarked(s string) []Segment {
-	var segs []Segment
-	match := false
-	for len(s) > 0 {
-		i := strings.IndexAny(s, string(markOpen)+string(markClose))
-		if i < 0 {
-			segs = appendSegment(segs, s, match)
-			break
-		}
-		segs = appendSegment(segs, s[:i], match)
-		r, n := utf8.DecodeRuneInString(s[i:])
-		match = r == markOpen
-		s = s[i+n:]
-	}
-	return segs
-}
-
 func appendSegment(segs []Segment, text string, match bool) []Segment {
 	if text == "" {
 		return segs
@@ -148,15 +108,37 @@ func words(s string) []word {
 }
 
 // matcher is the file-scan counterpart of the FTS query: every term must be
-// the prefix of some word of the text.
+// the prefix of some word of the text. It also cuts snippets.
 type matcher struct{ terms []string }
 
-// match reports whether text matches and, if so, a snippet of about
-// snippetWords words around the first match with the matches marked.
+// match reports whether text matches and, if so, its snippet.
 func (m matcher) match(text string) (bool, []Segment) {
-	ws := words(text)
+	// Cheap rejection first: every term must occur somewhere.
+	folded := fold(text)
+	for _, t := range m.terms {
+		if !strings.Contains(folded, t) {
+			return false, nil
+		}
+	}
+	ws, isMatch, all, first := m.scan(text)
+	if !all {
+		return false, nil
+	}
+	return true, cut(text, ws, isMatch, first)
+}
+
+// snippet returns about snippetWords words of text around the first word
+// that matches a term, with every matching word marked.
+func (m matcher) snippet(text string) []Segment {
+	ws, isMatch, _, first := m.scan(text)
+	return cut(text, ws, isMatch, max(first, 0))
+}
+
+// scan splits text into words and marks those that start with a term.
+func (m matcher) scan(text string) (ws []word, isMatch []bool, all bool, first int) {
+	ws = words(text)
 	found := make([]bool, len(m.terms))
-	isMatch := make([]bool, len(ws))
+	isMatch = make([]bool, len(ws))
 	first, left := -1, len(m.terms)
 	for i, w := range ws {
 		f := fold(text[w.start:w.end])
@@ -173,8 +155,13 @@ func (m matcher) match(text string) (bool, []Segment) {
 			first = i
 		}
 	}
-	if left > 0 {
-		return false, nil
+	return ws, isMatch, left == 0, first
+}
+
+// cut makes the snippet segments of the window of words around first.
+func cut(text string, ws []word, isMatch []bool, first int) []Segment {
+	if len(ws) == 0 {
+		return appendSegment(nil, previewOf(text), false)
 	}
 	from := max(0, first-snippetWords/4)
 	to := min(len(ws), from+snippetWords)
@@ -195,7 +182,7 @@ func (m matcher) match(text string) (bool, []Segment) {
 	} else {
 		segs = appendSegment(segs, text[ws[len(ws)-1].end:], false)
 	}
-	return true, segs
+	return segs
 }
 
 // snippetWords is the length of a snippet in words.
@@ -225,7 +212,7 @@ func summarize(c *conversation.Conversation) Summary {
 const previewRunes = 160
 
 func previewOf(s string) string {
-	s = strings.Join(strings.Fields(indexText(s)), " ")
+	s = strings.Join(strings.Fields(s), " ")
 	n := 0
 	for i := range s {
 		if n == previewRunes {

@@ -67,6 +67,10 @@ type Page[T any] struct {
 	Total int
 	// More reports whether a further page exists (at Offset+len(Items)).
 	More bool
+	// Capped is set by a search for very common words: only the most recent
+	// few thousand matching messages were considered, so Total is a lower
+	// bound and results are in recency order rather than by relevance.
+	Capped bool
 }
 
 // Summary is one row of the conversation list.
