@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"bytes"
 	"errors"
 	"strconv"
 	"unicode/utf16"
@@ -62,30 +63,31 @@ func (s *scanner) null() bool {
 }
 
 // str reads a string and returns its raw contents and whether it has
-// escapes. The scanner must be at the opening quote.
+// escapes. The scanner must be at the opening quote. Control characters
+// inside strings are accepted (encoding/json would reject them).
 func (s *scanner) str() (raw []byte, esc bool, err error) {
 	if s.peek() != '"' {
 		return nil, false, errSyntax
 	}
 	s.i++
 	start := s.i
-	for s.i < len(s.b) {
-		c := s.b[s.i]
-		switch {
-		case c == '"':
-			raw = s.b[start:s.i]
-			s.i++
-			return raw, esc, nil
-		case c == '\\':
-			esc = true
-			s.i += 2
-		case c < 0x20:
+	for {
+		q := bytes.IndexByte(s.b[s.i:], '"')
+		if q < 0 {
 			return nil, false, errSyntax
-		default:
-			s.i++
+		}
+		bs := bytes.IndexByte(s.b[s.i:s.i+q], '\\')
+		if bs < 0 {
+			s.i += q + 1
+			return s.b[start : s.i-1], esc, nil
+		}
+		// Skip the escape and look again.
+		esc = true
+		s.i += bs + 2
+		if s.i > len(s.b) {
+			return nil, false, errSyntax
 		}
 	}
-	return nil, false, errSyntax
 }
 
 // number reads a number's text.
