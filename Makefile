@@ -36,7 +36,7 @@ FRONTEND_STAMP := frontend/node_modules/.murmur-installed
 
 .PHONY: run build test bench deps deps-test tools frontend frontend-deps \
 	check-format vet go-test frontend-check frontend-test wasm bindings-check smoke keyring-test \
-	bindings clean
+	bindings fake-api clean
 
 ## ---- set-up -------------------------------------------------------------
 
@@ -123,6 +123,13 @@ keyring-test:
 
 bench: frontend
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./backend/...
+
+# A fake OpenAI-compatible API on loopback, to try Murmur without a key:
+#   make fake-api RATE=40 DELAY=5s   (DELAY mimics Swarms' silence before the first token)
+RATE ?= 40
+DELAY ?= 0s
+fake-api:
+	$(GO) run ./cmd/murmur-fake-api -rate $(RATE) -first-byte-delay $(DELAY)
 
 clean:
 	rm -rf build/bin build/artifacts frontend/dist
