@@ -26,7 +26,7 @@ func (c *Client) Complete(ctx context.Context, p Provider, key string, req *Requ
 	if err != nil {
 		return nil, err
 	}
-	if isEventStream(cl.resp.Header.Get("Content-Type")) {
+	if isEventStream(cl.resp.Header.Get("Content-Type")) || sniffEventStream(cl) {
 		return collect(newStream(ctx, cl))
 	}
 	defer cl.close()

@@ -99,6 +99,15 @@ func parseErrorBody(b []byte) (eb errorBody, ok bool) {
 		eb.Code = codeText(top["code"])
 		return eb, true
 	}
+	// Gateways and proxies: {"message": "..."} alone.
+	if m := jsonString(top["message"]); m != "" {
+		if _, hasChoices := top["choices"]; !hasChoices {
+			eb.Message = m
+			eb.Type = jsonString(top["type"])
+			eb.Code = codeText(top["code"])
+			return eb, true
+		}
+	}
 	return eb, false
 }
 

@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -27,7 +28,7 @@ func (c *Client) Stream(ctx context.Context, p Provider, key string, req *Reques
 	if err != nil {
 		return nil, err
 	}
-	if !isEventStream(cl.resp.Header.Get("Content-Type")) {
+	if !isEventStream(cl.resp.Header.Get("Content-Type")) && !sniffEventStream(cl) {
 		// A server that ignored stream: true sent one JSON reply.
 		defer cl.close()
 		reqID := requestID(cl.resp.Header)
@@ -82,6 +83,35 @@ func newStream(ctx context.Context, cl *call) (*Stream, error) {
 		queue: make([]Event, 0, 8),
 	}
 	return s, nil
+}
+
+// bufferedBody is a response body read through a bufio.Reader.
+type bufferedBody struct {
+	*bufio.Reader
+	io.Closer
+}
+
+// sniffEventStream reports whether a body sent without the event-stream
+// content type starts like one (some servers label streams
+// application/json or send no type). The body is kept readable.
+func sniffEventStream(cl *call) bool {
+	br := bufio.NewReaderSize(cl.resp.Body, 4096)
+	cl.resp.Body = bufferedBody{br, cl.resp.Body}
+	for n := 1; n <= 64; n++ {
+		b, _ := br.Peek(n)
+		if len(b) < n {
+			return false
+		}
+		switch c := b[n-1]; {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n' || (n <= 3 && c >= 0xBB):
+			continue
+		case c == '{' || c == '[':
+			return false
+		default:
+			return c == ':' || c == 'd' || c == 'e' || c == 'i' || c == 'r'
+		}
+	}
+	return false
 }
 
 // completedStream replays a non-streamed reply as stream events.

@@ -289,3 +289,36 @@ func TestStreamFallsBackToJSONReply(t *testing.T) {
 		t.Fatalf("%q %v", summary(evs), err)
 	}
 }
+
+func TestEventStreamWithWrongContentType(t *testing.T) {
+	for _, ct := range []string{"application/json", "text/plain; charset=utf-8", "application/octet-stream"} {
+		f := newFixture(t)
+		rep := L.Stream("x", "y")
+		rep.ContentType = ct
+		f.srv.Chat(rep)
+		evs, _, err := f.stream(t, context.Background())
+		if err != nil || summary(evs) != "role:assistant content:x content:y finish:stop" {
+			t.Fatalf("%s: %q %v", ct, summary(evs), err)
+		}
+		rep.Steps = append([]L.Step{L.Raw("\uFEFF: hello\n\n")}, rep.Steps...)
+		f.srv.Chat(rep)
+		c, err := f.client.Complete(context.Background(), f.p, testKey, userRequest("hi"))
+		if err != nil || c.Text() != "xy" {
+			t.Fatalf("%s Complete: %+v %v", ct, c, err)
+		}
+	}
+}
+
+func TestGatewayMessageErrors(t *testing.T) {
+	f := newFixture(t)
+	f.srv.Chat(L.JSON(401, `{"message":"Unauthorized"}`))
+	f.srv.Chat(L.SSE(L.Raw("event: error\ndata: {\"message\":\"worker crashed\",\"code\":500}\n\n")))
+	_, err := f.client.Stream(context.Background(), f.p, testKey, userRequest("hi"))
+	if e := asError(t, err); e.Kind != KindAuth || !strings.Contains(e.Error(), "Unauthorized") {
+		t.Fatalf("%v", err)
+	}
+	_, _, err = f.stream(t, context.Background())
+	if e := asError(t, err); e.Kind != KindServer || !strings.Contains(e.Error(), "worker crashed") || strings.Contains(e.Error(), "{") {
+		t.Fatalf("%v", err)
+	}
+}
