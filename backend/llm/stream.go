@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"murmur/backend/sse"
 )
@@ -78,7 +79,7 @@ func newStream(ctx context.Context, cl *call) (*Stream, error) {
 	s := &Stream{
 		ctx:   ctx,
 		cl:    cl,
-		dec:   sse.NewDecoder(cl.resp.Body),
+		dec:   sse.NewDecoder(cl.resp.Body, sse.WithoutUTF8Check()),
 		reqID: requestID(cl.resp.Header),
 		queue: make([]Event, 0, 8),
 	}
@@ -262,7 +263,7 @@ func (s *Stream) FinishReason() string { return s.finish }
 func (s *Stream) Usage() (Usage, bool) { return s.usage, s.hasUsage }
 
 func printable(b []byte) string {
-	s := string(bytes.TrimSpace(b))
+	s := strings.ToValidUTF8(string(bytes.TrimSpace(b)), "\uFFFD")
 	if len(s) > 300 {
 		s = s[:300] + "…"
 	}

@@ -58,6 +58,8 @@ func TestStreamVariations(t *testing.T) {
 			"content:a usage:3/1/4 content:b usage:3/2/5 finish:stop", ""},
 		{"escapes and non-ASCII", L.SSE(L.Data(`{"choices":[{"index":0,"delta":{"content":"line\n\"q\" \u00e9 \ud83d\ude00 ☃ \/"}}]}`), L.Data(L.FinishChunk("stop"))),
 			"content:line\n\"q\" é 😀 ☃ / finish:stop", ""},
+		{"invalid UTF-8 becomes U+FFFD", L.SSE(L.Raw("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\xffb\xe2\x82\"}}]}\n\n"), L.Data(L.FinishChunk("stop"))),
+			"content:a\uFFFDb\uFFFD\uFFFD finish:stop", ""},
 		{"refusal", L.SSE(L.Data(L.DeltaChunk(0, "refusal", "I can't")), L.Data(L.FinishChunk("stop"))),
 			"refusal:I can't finish:stop", ""},
 		{"a chunk split over several data lines", L.SSE(L.Raw("data: {\"choices\":[{\"index\":0,\ndata: \"delta\":{\"content\":\"joined\"}}]}\n\n"), L.Data(L.FinishChunk("stop"))),

@@ -50,8 +50,9 @@ func (e *EventTooLargeError) Error() string {
 
 // Decoder reads events from a stream.
 type Decoder struct {
-	r   io.Reader
-	max int
+	r       io.Reader
+	max     int
+	rawData bool
 
 	buf        []byte // buf[start:end] is unread input
 	start, end int
@@ -93,6 +94,15 @@ func WithMaxEventSize(n int) Option {
 	}
 }
 
+// WithoutUTF8Check passes event data through as received, without
+// replacing invalid UTF-8 by U+FFFD. It is for callers that validate what
+// they use themselves (backend/llm decodes the JSON strings it reads with
+// replacement), and saves the validation pass over every event. Event types
+// and ids are still made valid.
+func WithoutUTF8Check() Option {
+	return func(d *Decoder) { d.rawData = true }
+}
+
 // WithBufferSize sets the initial read buffer size (default 64 KiB). It
 // grows as needed for long lines.
 func WithBufferSize(n int) Option {
@@ -118,7 +128,7 @@ func NewDecoder(r io.Reader, opts ...Option) *Decoder {
 // Reset makes the decoder read a new stream from r, keeping its buffers.
 // The last event id and retry are forgotten.
 func (d *Decoder) Reset(r io.Reader) {
-	*d = Decoder{r: r, max: d.max, buf: d.buf, crPos: -1, lfPos: -1,
+	*d = Decoder{r: r, max: d.max, rawData: d.rawData, buf: d.buf, crPos: -1, lfPos: -1,
 		data: d.data[:0], eventType: d.eventType[:0], idBuf: d.idBuf[:0], fixed: d.fixed[:0], typeFix: d.typeFix[:0]}
 }
 
@@ -389,7 +399,10 @@ func (d *Decoder) dispatch() (Event, bool) {
 		data = d.data[:len(d.data)-1]
 	}
 	d.data = d.data[:0]
-	ev := Event{Type: "message", Data: validUTF8(data, &d.fixed), ID: d.id}
+	if !d.rawData {
+		data = validUTF8(data, &d.fixed)
+	}
+	ev := Event{Type: "message", Data: data, ID: d.id}
 	if typeSet && len(d.eventType) > 0 {
 		switch {
 		case string(d.eventType) == "message":

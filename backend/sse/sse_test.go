@@ -363,3 +363,15 @@ func FuzzDecoder(f *testing.F) {
 		}
 	})
 }
+
+func TestWithoutUTF8Check(t *testing.T) {
+	in := "event: t\xff\ndata: a\xffb\n\n"
+	evs, _, err := decodeAll(t, strings.NewReader(in), WithoutUTF8Check())
+	if err != nil || len(evs) != 1 || evs[0].Data != "a\xffb" || evs[0].Type != "t\uFFFD" {
+		t.Fatalf("%q %v", evs, err)
+	}
+	evs, _, _ = decodeAll(t, strings.NewReader(in))
+	if evs[0].Data != "a\uFFFDb" {
+		t.Fatalf("default mode: %q", evs[0].Data)
+	}
+}
