@@ -205,7 +205,8 @@ func BenchmarkOpenFirstPage(b *testing.B) {
 }
 
 // BenchmarkSearchFirstPage: full-text search, first page, against a scan of
-// all files (read, parse, match every message) measured in the same run.
+// all files on all cores (read, parse, validate, match each message until
+// one matches: the files-only fallback) measured in the same run.
 func BenchmarkSearchFirstPage(b *testing.B) {
 	dir := benchCorpus(b)
 	ctx := context.Background()
@@ -260,8 +261,8 @@ func BenchmarkSearchFirstPage(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			if p.Total != sp.Total {
-				b.Fatalf("index found %d conversations, the scan %d", p.Total, sp.Total)
+			if p.Total != sp.Total && !(p.Capped && p.Total <= sp.Total) {
+				b.Fatalf("index found %d conversations (capped %v), the scan %d", p.Total, p.Capped, sp.Total)
 			}
 			perOp := b.Elapsed() / time.Duration(b.N)
 			b.ReportMetric(float64(perOp.Microseconds())/1000, "ms/search")

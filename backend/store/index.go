@@ -684,13 +684,14 @@ func (ix *sqlIndex) list(ctx context.Context, q ListQuery) (Page[Summary], error
 
 // Search strategy. Ranking by bm25 costs time in proportion to how many
 // texts contain each word (SQLite scans a word's whole list to weigh it),
-// so it is used when every word is in at most rankLimit texts. Otherwise
-// the most recent recentLimit matching texts are taken (the index walks
-// them newest first and stops) and their conversations are ordered by
-// recency; Page.Capped tells when that window was full.
+// so it is used when every word is in at most 2,000 texts. Otherwise the
+// matching texts are walked newest first (row order follows saving order)
+// and the walk stops as soon as the page is full: the conversations come in
+// order of their newest matching text, Total is then a lower bound and
+// Page.Capped is set. The walk also stops after 200,000 texts.
 const (
 	defaultRankLimit   = 2000
-	defaultRecentLimit = 5000
+	defaultRecentLimit = 200_000
 )
 
 // search returns a page of conversations whose texts match, with a snippet
@@ -708,15 +709,11 @@ func (ix *sqlIndex) search(ctx context.Context, q SearchQuery) (Page[Hit], error
 		return p, fmt.Errorf("index search: %w", err)
 	}
 	defer tx.Rollback()
-	countUpTo := func(expr string, limit int) (int, error) {
-		var n int
-		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)`,
-			expr, limit).Scan(&n)
-		return n, err
-	}
 	ranked := true
 	for _, t := range terms {
-		n, err := countUpTo(ftsQuery(t), ix.rankLimit+1)
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)`,
+			ftsQuery(t), ix.rankLimit+1).Scan(&n)
 		if err != nil {
 			return p, fmt.Errorf("index search: %w", err)
 		}
@@ -725,73 +722,14 @@ func (ix *sqlIndex) search(ctx context.Context, q SearchQuery) (Page[Hit], error
 			break
 		}
 	}
-	var hitsQuery string
-	var args []any
+	var rowids []int64
 	if ranked {
-		hitsQuery = `
-		SELECT ` + summaryCols + `, m.msg_id, h.row, count(*) OVER ()
-		FROM (
-			SELECT msgs.conv AS conv, fts.rowid AS row, min(fts.rank) AS score
-			FROM fts JOIN msgs ON msgs.rowid = fts.rowid
-			WHERE fts MATCH ?
-			GROUP BY msgs.conv
-		) h
-		JOIN convs c ON c.rowid = h.conv
-		JOIN msgs m ON m.rowid = h.row
-		WHERE ` + archivedWhere(q.Archived) + `
-		ORDER BY h.score, c.updated_at DESC
-		LIMIT ? OFFSET ?`
-		args = []any{match, q.Limit, q.Offset}
+		rowids, err = ix.rankedHits(ctx, tx, match, q, &p)
 	} else {
-		n, err := countUpTo(match, ix.recentLimit+1)
-		if err != nil {
-			return p, fmt.Errorf("index search: %w", err)
-		}
-		p.Capped = n > ix.recentLimit
-		hitsQuery = `
-		SELECT ` + summaryCols + `, m.msg_id, h.row, count(*) OVER ()
-		FROM (
-			SELECT msgs.conv AS conv, max(w.row) AS row
-			FROM (SELECT rowid AS row FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?) w
-			JOIN msgs ON msgs.rowid = w.row
-			GROUP BY msgs.conv
-		) h
-		JOIN convs c ON c.rowid = h.conv
-		JOIN msgs m ON m.rowid = h.row
-		WHERE ` + archivedWhere(q.Archived) + `
-		ORDER BY c.updated_at DESC, c.id DESC
-		LIMIT ? OFFSET ?`
-		args = []any{match, ix.recentLimit, q.Limit, q.Offset}
+		rowids, err = ix.recentHits(ctx, tx, match, q, &p)
 	}
-	rows, err := tx.QueryContext(ctx, hitsQuery, args...)
 	if err != nil {
 		return p, fmt.Errorf("index search: %w", err)
-	}
-	var rowids []int64
-	for rows.Next() {
-		var h Hit
-		var row int64
-		sum, err := scanSummary(rows, &h.MessageID, &row, &p.Total)
-		if err != nil {
-			rows.Close()
-			return p, fmt.Errorf("index search: %w", err)
-		}
-		h.Summary = sum
-		p.Items = append(p.Items, h)
-		rowids = append(rowids, row)
-	}
-	if err := rows.Close(); err != nil {
-		return p, fmt.Errorf("index search: %w", err)
-	}
-	if err := rows.Err(); err != nil {
-		return p, fmt.Errorf("index search: %w", err)
-	}
-	if len(p.Items) == 0 && q.Offset > 0 {
-		// Past the end: the window count is not available; count again.
-		p.Total, err = ix.countHits(ctx, tx, hitsQuery, args)
-		if err != nil {
-			return p, fmt.Errorf("index search: %w", err)
-		}
 	}
 	// Snippets are cut in Go from the stored text: one lookup by rowid each,
 	// instead of running the match again per hit.
@@ -808,12 +746,103 @@ func (ix *sqlIndex) search(ctx context.Context, q SearchQuery) (Page[Hit], error
 	return p, nil
 }
 
-// countHits counts all results of hitsQuery (whose last two arguments are
-// LIMIT and OFFSET).
-func (ix *sqlIndex) countHits(ctx context.Context, tx *sql.Tx, hitsQuery string, args []any) (int, error) {
-	a := append([]any(nil), args...)
-	a[len(a)-2], a[len(a)-1] = -1, 0
-	var n int
-	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+hitsQuery+`)`, a...).Scan(&n)
-	return n, err
+// rankedHits fills p with the page of conversations ordered by the bm25
+// score of their best text and returns the rowid of that text per item.
+func (ix *sqlIndex) rankedHits(ctx context.Context, tx *sql.Tx, match string, q SearchQuery, p *Page[Hit]) ([]int64, error) {
+	const from = `
+		FROM (
+			SELECT msgs.conv AS conv, fts.rowid AS row, min(fts.rank) AS score
+			FROM fts JOIN msgs ON msgs.rowid = fts.rowid
+			WHERE fts MATCH ?
+			GROUP BY msgs.conv
+		) h
+		JOIN convs c ON c.rowid = h.conv
+		JOIN msgs m ON m.rowid = h.row
+		WHERE `
+	rows, err := tx.QueryContext(ctx, `SELECT `+summaryCols+`, m.msg_id, h.row, count(*) OVER () `+
+		from+archivedWhere(q.Archived)+` ORDER BY h.score, c.updated_at DESC LIMIT ? OFFSET ?`,
+		match, q.Limit, q.Offset)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var rowids []int64
+	for rows.Next() {
+		var h Hit
+		var row int64
+		sum, err := scanSummary(rows, &h.MessageID, &row, &p.Total)
+		if err != nil {
+			return nil, err
+		}
+		h.Summary = sum
+		p.Items = append(p.Items, h)
+		rowids = append(rowids, row)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(p.Items) == 0 && q.Offset > 0 {
+		// Past the end: the window count is not available; count directly.
+		err := tx.QueryRowContext(ctx, `SELECT count(*) `+from+archivedWhere(q.Archived), match).Scan(&p.Total)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return rowids, nil
+}
+
+// recentHits walks the matching texts newest first and stops once the page
+// (and one more conversation) is found.
+func (ix *sqlIndex) recentHits(ctx context.Context, tx *sql.Tx, match string, q SearchQuery, p *Page[Hit]) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT msgs.conv, fts.rowid FROM fts
+		JOIN msgs ON msgs.rowid = fts.rowid JOIN convs c ON c.rowid = msgs.conv
+		WHERE fts MATCH ? AND `+archivedWhere(q.Archived)+` ORDER BY fts.rowid DESC`, match)
+	if err != nil {
+		return nil, err
+	}
+	type found struct{ conv, row int64 }
+	var order []found
+	seen := map[int64]bool{}
+	walked, stopped := 0, false
+	for rows.Next() {
+		var f found
+		if err := rows.Scan(&f.conv, &f.row); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		walked++
+		if !seen[f.conv] {
+			seen[f.conv] = true
+			order = append(order, f)
+		}
+		if len(order) > q.Offset+q.Limit || walked >= ix.recentLimit {
+			stopped = true
+			break
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	p.Total = len(order)
+	p.Capped = stopped
+	if q.Offset >= len(order) {
+		return nil, nil
+	}
+	order = order[q.Offset:min(len(order), q.Offset+q.Limit)]
+	rowids := make([]int64, 0, len(order))
+	for _, f := range order {
+		var h Hit
+		sum, err := scanSummary(tx.QueryRowContext(ctx, `SELECT `+summaryCols+`, m.msg_id FROM convs c, msgs m
+			WHERE c.rowid = ? AND m.rowid = ?`, f.conv, f.row), &h.MessageID)
+		if err != nil {
+			return nil, err
+		}
+		h.Summary = sum
+		p.Items = append(p.Items, h)
+		rowids = append(rowids, f.row)
+	}
+	return rowids, nil
 }

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"murmur/backend/conversation"
 )
@@ -71,33 +73,67 @@ func (m *memCatalog) list(ctx context.Context, q ListQuery) (Page[Summary], erro
 	return page(m.sorted(q.Archived), q.Offset, q.Limit), nil
 }
 
-// search reads every candidate file; hits come in list order.
+// search reads every candidate file (on all cores); hits come in list order.
 func (m *memCatalog) search(ctx context.Context, q SearchQuery) (Page[Hit], error) {
 	mt := matcher{terms: searchTerms(q.Text)}
-	var hits []Hit
-	for _, s := range m.sorted(q.Archived) {
-		if err := ctx.Err(); err != nil {
-			return Page[Hit]{}, err
-		}
-		if ok, segs := mt.match(s.Title); ok {
-			hits = append(hits, Hit{Summary: s, Snippet: segs})
-			continue
-		}
-		c, err := m.read(s.ID)
-		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrCorrupt) {
-			continue
-		}
-		if err != nil {
-			return Page[Hit]{}, err
-		}
-		for i := range c.Messages {
-			if ok, segs := mt.match(c.Messages[i].Content.PlainText()); ok {
-				hits = append(hits, Hit{Summary: s, MessageID: c.Messages[i].ID, Snippet: segs})
-				break
+	cands := m.sorted(q.Archived)
+	results := make([]*Hit, len(cands))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make([]error, runtime.GOMAXPROCS(0))
+	for w := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(cands) {
+					return
+				}
+				if err := ctx.Err(); err != nil {
+					errs[w] = err
+					return
+				}
+				h, err := m.searchOne(mt, cands[i])
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				results[i] = h
 			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return Page[Hit]{}, err
+	}
+	hits := make([]Hit, 0, len(results))
+	for _, h := range results {
+		if h != nil {
+			hits = append(hits, *h)
 		}
 	}
 	return page(hits, q.Offset, q.Limit), nil
+}
+
+// searchOne matches one conversation: its title, then its messages.
+func (m *memCatalog) searchOne(mt matcher, s Summary) (*Hit, error) {
+	if ok, segs := mt.match(s.Title); ok {
+		return &Hit{Summary: s, Snippet: segs}, nil
+	}
+	c, err := m.read(s.ID)
+	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrCorrupt) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range c.Messages {
+		if ok, segs := mt.match(c.Messages[i].Content.PlainText()); ok {
+			return &Hit{Summary: s, MessageID: c.Messages[i].ID, Snippet: segs}, nil
+		}
+	}
+	return nil, nil
 }
 
 func (m *memCatalog) put(ctx context.Context, c *conversation.Conversation, st fileStat) error {

@@ -176,7 +176,7 @@ func TestSearchRanksDenserMatchFirst(t *testing.T) {
 	}
 }
 
-func TestSearchCommonWordsUseRecencyWindow(t *testing.T) {
+func TestSearchCommonWordsWalkNewestFirst(t *testing.T) {
 	ctx := context.Background()
 	s := openT(t, t.TempDir())
 	for i := 0; i < 6; i++ {
@@ -193,25 +193,33 @@ func TestSearchCommonWordsUseRecencyWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := fmt.Sprint(hitTitles(p)); got != "[c5 c4 c3 c2 c1 c0]" || p.Capped || p.Total != 6 {
-		t.Errorf("recency search = %s total %d capped %v, want newest first, all 6, not capped", got, p.Total, p.Capped)
+	if got := fmt.Sprint(hitTitles(p)); got != "[c5 c4 c3 c2 c1 c0]" || p.Capped || p.Total != 6 || p.More {
+		t.Errorf("newest-first search = %s total %d capped %v more %v, want newest first, all 6, not capped",
+			got, p.Total, p.Capped, p.More)
 	}
 	for _, h := range p.Items {
-		if got := marked(h.Snippet); got != "more [kiwi]" {
+		if got := marked(h.Snippet); got != "more [kiwi]" || h.MessageID == "" {
 			t.Errorf("snippet of %s = %q, want the newest matching message", h.Title, got)
 		}
 	}
-	ix.recentLimit = 5 // only the 5 newest matching texts: c5, c4, c3 (two each) minus one
 	p, err = s.Search(ctx, SearchQuery{Text: "kiwi", Limit: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := fmt.Sprint(hitTitles(p)); got != "[c5 c4]" || !p.Capped || p.Total != 3 || !p.More {
-		t.Errorf("capped search = %s total %d capped %v more %v, want [c5 c4], 3, capped, more",
+		t.Errorf("early stop = %s total %d capped %v more %v, want [c5 c4], at least 3, capped, more",
 			got, p.Total, p.Capped, p.More)
 	}
+	p, err = s.Search(ctx, SearchQuery{Text: "kiwi", Limit: 2, Offset: 2})
+	if got := fmt.Sprint(hitTitles(p)); err != nil || got != "[c3 c2]" || !p.More {
+		t.Errorf("second page = %s more %v, %v; want [c3 c2], more", got, p.More, err)
+	}
+	p, err = s.Search(ctx, SearchQuery{Text: "kiwi", Offset: 10})
+	if err != nil || len(p.Items) != 0 || p.More {
+		t.Errorf("past the end = %+v, %v", p, err)
+	}
 	p, err = s.Search(ctx, SearchQuery{Text: "kiwi fruit"})
-	if err != nil || len(p.Items) == 0 || marked(p.Items[0].Snippet) != "[kiwi] [fruit]" {
-		t.Errorf("two-word recency search = %+v, %v", p.Items, err)
+	if err != nil || len(p.Items) != 6 || marked(p.Items[0].Snippet) != "[kiwi] [fruit]" {
+		t.Errorf("two-word search = %+v, %v", p.Items, err)
 	}
 }
