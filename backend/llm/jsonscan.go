@@ -20,6 +20,9 @@ type scanner struct {
 }
 
 func (s *scanner) ws() {
+	if s.i < len(s.b) && s.b[s.i] > ' ' {
+		return
+	}
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
 		case ' ', '\t', '\n', '\r':
@@ -71,6 +74,17 @@ func (s *scanner) str() (raw []byte, esc bool, err error) {
 	}
 	s.i++
 	start := s.i
+	// Keys and short values: a byte loop beats two IndexByte calls.
+	for end := min(s.i+24, len(s.b)); s.i < end; s.i++ {
+		switch s.b[s.i] {
+		case '"':
+			s.i++
+			return s.b[start : s.i-1], false, nil
+		case '\\':
+			goto long
+		}
+	}
+long:
 	for {
 		q := bytes.IndexByte(s.b[s.i:], '"')
 		if q < 0 {
