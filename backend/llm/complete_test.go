@@ -162,3 +162,15 @@ func TestCreditsAndRateLimits(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+func TestErrorInfoForConversations(t *testing.T) {
+	f := newFixture(t)
+	rep := L.JSON(402, `{"detail":"Insufficient credits"}`)
+	rep.Header = map[string]string{"X-Request-Id": "r9"}
+	f.srv.Chat(rep)
+	_, err := f.client.Complete(context.Background(), f.p, testKey, userRequest("hi"))
+	info := asError(t, err).Info()
+	if info.Kind != "credits" || info.Status != 402 || info.RequestID != "r9" || info.Retryable || !strings.Contains(info.Message, "Insufficient credits") {
+		t.Fatalf("%+v", info)
+	}
+}

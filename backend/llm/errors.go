@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"murmur/backend/conversation"
 )
 
 // ErrorKind classifies an *Error so the UI can react (ask for a key, show an
@@ -96,4 +98,11 @@ func (e *Error) Unwrap() error { return e.Err }
 
 func configError(msg string) *Error {
 	return &Error{Kind: KindConfig, Message: msg}
+}
+
+// Info returns the error in the form a conversation keeps with a failed
+// message.
+func (e *Error) Info() conversation.ErrorInfo {
+	return conversation.ErrorInfo{Message: e.Error(), Kind: string(e.Kind), Status: e.Status,
+		RequestID: e.RequestID, Retryable: e.Retryable}
 }
