@@ -16,7 +16,7 @@ import (
 // the reply as an iterator of events once the response headers arrived.
 // Errors before that (HTTP status, connection) are returned here, after the
 // retries of the policy; errors later come from Stream.Err. The caller must
-// Close the stream.
+// Close the stream. To stop a stream from another goroutine, cancel ctx.
 func (c *Client) Stream(ctx context.Context, p Provider, key string, req *Request) (*Stream, error) {
 	if err := req.validate(); err != nil {
 		return nil, err
