@@ -278,10 +278,8 @@ func (r *run) finish(err error) {
 func errorInfo(err error) *conversation.ErrorInfo {
 	var le *llm.Error
 	if errors.As(err, &le) {
-		return &conversation.ErrorInfo{
-			Message: le.Error(), Kind: string(le.Kind), Status: le.Status,
-			RequestID: le.RequestID, Retryable: le.Retryable,
-		}
+		info := le.Info()
+		return &info
 	}
 	return &conversation.ErrorInfo{Message: err.Error()}
 }
