@@ -228,32 +228,36 @@ func lastUserText(msgs []struct {
 	return ""
 }
 
-var devAnswers = [...]string{
-	"Here is a short answer.\n\nStreaming works: this text arrives a few characters at a time, and the final message is saved when the stream ends.",
-	"## A small example\n\n- Lists render as lists\n- **Bold** and *italic* text render too\n\n```go\nfunc hello() string {\n\treturn \"hello, world\"\n}\n```\n\nThat is all.",
-	"| Column | Value |\n|---|---|\n| alpha | 1 |\n| beta | 2 |\n\nTables, `inline code` and [links](https://example.com) are part of the reply.",
-	"I am a fake model running on this machine. I do not know anything, but I answer quickly and always in the same way, which is what tests need.",
+// devAnswers returns the canned answers.
+func devAnswers() [4]string {
+	return [...]string{
+		"Here is a short answer.\n\nStreaming works: this text arrives a few characters at a time, and the final message is saved when the stream ends.",
+		"## A small example\n\n- Lists render as lists\n- **Bold** and *italic* text render too\n\n```go\nfunc hello() string {\n\treturn \"hello, world\"\n}\n```\n\nThat is all.",
+		"| Column | Value |\n|---|---|\n| alpha | 1 |\n| beta | 2 |\n\nTables, `inline code` and [links](https://example.com) are part of the reply.",
+		"I am a fake model running on this machine. I do not know anything, but I answer quickly and always in the same way, which is what tests need.",
+	}
 }
 
 // scriptedAnswer picks a readable answer for a prompt.
 func scriptedAnswer(cmd, arg, prompt string) (answer, reasoning string, cut bool) {
+	answers := devAnswers()
 	switch cmd {
 	case "/echo":
 		return arg, "", false
 	case "/think":
-		return devAnswers[0], "The user wants to see reasoning. I will think briefly, then answer.", false
+		return answers[0], "The user wants to see reasoning. I will think briefly, then answer.", false
 	case "/cut":
-		return devAnswers[3], "", true
+		return answers[3], "", true
 	case "/long":
 		var b strings.Builder
 		for i := 1; i <= 60; i++ {
-			b.WriteString("Paragraph " + strconv.Itoa(i) + ". " + devAnswers[i%len(devAnswers)] + "\n\n")
+			b.WriteString("Paragraph " + strconv.Itoa(i) + ". " + answers[i%len(answers)] + "\n\n")
 		}
 		return b.String(), "", false
 	}
 	h := fnv.New32a()
 	h.Write([]byte(prompt))
-	return devAnswers[h.Sum32()%uint32(len(devAnswers))], "", false
+	return answers[h.Sum32()%uint32(len(answers))], "", false
 }
 
 // splitTokens cuts text into word-sized pieces that join back to it.
