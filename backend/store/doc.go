@@ -10,9 +10,23 @@
 //	murmur.lock               held while a Store is open; a second process gets ErrLocked
 //
 // The files are the truth. The index is reconciled with them at Open by size
-// and modification time (unchanged files are not read). If the index cannot
-// be opened or written, the Store keeps working from the files and says so in
-// Health; no conversation is ever hidden by an index failure.
+// and modification time (unchanged files are not read): when the index
+// exists, Open returns at once, List and Search answer from the index, and
+// the reconciliation runs in the background while Get and every write wait
+// for it (Reconciled, OpenReport). A new, rebuilt or stale index is brought
+// up to date before Open returns. If the index cannot be opened or written,
+// the Store keeps working from the files (list from memory, search by reading
+// the files) and says so in Health; no conversation is ever hidden by an
+// index failure, and the next Open reconciles before it serves the list.
+//
+// Every write is an atomic replace (temporary file in the same folder,
+// fsync, rename, fsync of the folder). A failed write (disk full, read-only
+// folder, permission denied) returns an error matching ErrDiskFull,
+// ErrReadOnly or ErrPermission and leaves the previous version intact.
+//
+// Search takes what the user typed: every word is matched as a prefix,
+// ignoring case and diacritics; quotes and operators are not syntax. Hits
+// carry snippets as segments with the matching words flagged, never HTML.
 //
 // A Store is safe for concurrent use by many goroutines.
 package store

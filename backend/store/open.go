@@ -46,7 +46,10 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 		log:     o.logger,
 	}
 	if err := s.fs.MkdirAll(s.convDir, 0o700); err != nil {
-		return nil, writeError("open store: create "+s.convDir, err)
+		if class := classify(err); class != nil {
+			return nil, fmt.Errorf("open store: create %s: %w: %w", s.convDir, class, err)
+		}
+		return nil, fmt.Errorf("open store: create %s: %w", s.convDir, err)
 	}
 	s.lock, err = acquireLock(filepath.Join(abs, lockFileName))
 	if errors.Is(err, errLockHeld) {

@@ -317,7 +317,8 @@ func encode(c *conversation.Conversation) ([]byte, error) {
 }
 
 // Save writes c (a complete document) atomically and indexes it. c must
-// pass Validate; Save does not change c (the caller stamps UpdatedAt).
+// pass Validate; Save neither changes nor keeps c (the caller stamps
+// UpdatedAt). Only texts that changed since the last save are re-indexed.
 func (s *Store) Save(ctx context.Context, c *conversation.Conversation) error {
 	if c == nil {
 		return errors.New("save conversation: nil conversation")
