@@ -3,7 +3,7 @@
 // here talks to the network. Errors from Go arrive as the JSON text of a
 // UIError; every wrapper rejects with the parsed UIError object.
 import * as App from '../../wailsjs/go/main/App';
-import { EventsOn } from '../../wailsjs/runtime/runtime';
+import { ClipboardSetText, EventsOn } from '../../wailsjs/runtime/runtime';
 
 // ---- types (plain JSON shapes of the Go facade) ---------------------------
 
@@ -321,6 +321,19 @@ export function onEvent<T>(name: string, fn: (payload: T) => void): () => void {
     return () => {};
   }
   return EventsOn(name, (payload: T) => fn(payload));
+}
+
+/** Copies text to the clipboard through the shell, or the browser API outside one. */
+export async function copyText(text: string): Promise<boolean> {
+  const w = window as unknown as { runtime?: { ClipboardSetText?: unknown } };
+  if (typeof w.runtime?.ClipboardSetText === 'function') {
+    return ClipboardSetText(text);
+  }
+  if (navigator.clipboard) {
+    await navigator.clipboard.writeText(text);
+    return true;
+  }
+  return false;
 }
 
 export const ConversationsChanged = 'chat:conversations-changed';

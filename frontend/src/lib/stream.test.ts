@@ -97,6 +97,15 @@ describe('StreamAssembler', () => {
   });
 });
 
+describe('StreamAssembler for a continued reply', () => {
+  it('appends to the text the reply already had', () => {
+    const a = new StreamAssembler(id, { content: 'Once upon', reasoning: '' });
+    a.snapshot(snap(0, 'Once upon')); // nothing new yet
+    a.apply(delta(1, ' a time'));
+    expect(a.state.content).toBe('Once upon a time');
+  });
+});
+
 describe('frameBatcher', () => {
   it('renders once per frame however many requests', () => {
     const frames: Array<() => void> = [];

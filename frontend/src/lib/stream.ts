@@ -38,8 +38,15 @@ export class StreamAssembler {
   private st: StreamState = { content: '', reasoning: '', seq: 0, status: 'streaming' };
   private pending = new Map<number, StreamEvent>();
 
-  constructor(streamId: string) {
+  /**
+   * base is the text a continued reply already has; events and snapshots of
+   * that stream start from it.
+   */
+  constructor(streamId: string, base?: { content: string; reasoning: string }) {
     this.streamId = streamId;
+    if (base) {
+      this.st = { ...this.st, content: base.content, reasoning: base.reasoning };
+    }
   }
 
   /** The current state; a new object after every change. */

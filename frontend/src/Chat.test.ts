@@ -1,0 +1,165 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import App from './App.svelte';
+import { conversation, ev, installFake, message, type Fake } from './test/fakeBackend';
+
+let fake: Fake;
+beforeEach(() => {
+  fake = installFake();
+});
+afterEach(() => {
+  cleanup();
+  fake.uninstall();
+});
+
+async function typeAndSend(text: string) {
+  const box = screen.getByLabelText('Message');
+  await fireEvent.input(box, { target: { value: text } });
+  await fireEvent.keyDown(box, { key: 'Enter' });
+}
+
+const pane = () => within(screen.getByRole('main', { name: 'Conversation' }));
+
+describe('sending', () => {
+  it('appends the user message and shows the streamed reply, in seq order', async () => {
+    render(App);
+    await typeAndSend('What is 2+2?');
+    await waitFor(() => expect(fake.lastStarted()).toBeDefined());
+    expect(fake.calls.find(([n]) => n === 'Send')?.[1]).toEqual(['', 'What is 2+2?']);
+    expect(await pane().findByText('What is 2+2?')).toBeTruthy();
+
+    const s = fake.lastStarted()!;
+    await waitFor(() => expect(fake.listeners(s.event)).toBe(1));
+    // out of order: 2 arrives before 1
+    fake.emit(s.event, ev(s, 2, 'delta', { delta: 'is **four**' }));
+    fake.emit(s.event, ev(s, 1, 'delta', { delta: 'The answer ', reasoningDelta: 'adding…' }));
+    const strong = await pane().findByText('four');
+    expect(strong.tagName).toBe('STRONG');
+    expect(strong.parentElement?.textContent).toContain('The answer is four');
+    // the reasoning is apart and collapsed
+    const details = pane().getByText('adding…').closest('details');
+    expect(details?.open).toBe(false);
+    // while it streams the composer offers Stop instead of Send
+    expect(screen.getByRole('button', { name: 'Stop' })).toBeTruthy();
+
+    fake.emit(s.event, ev(s, 3, 'done', { finishReason: 'stop' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Send' })).toBeTruthy());
+    expect(fake.listeners(s.event)).toBe(0);
+  });
+
+  it('keeps the typed text and shows the readable error when sending is refused', async () => {
+    fake.app.Send = async () => {
+      throw JSON.stringify({ kind: 'auth', message: 'There is no API key for Swarms yet: add one in Settings.' });
+    };
+    render(App);
+    await typeAndSend('hello');
+    expect(await pane().findByText('There is no API key for Swarms yet: add one in Settings.')).toBeTruthy();
+    expect((screen.getByLabelText('Message') as HTMLTextAreaElement).value).toBe('hello');
+    await fireEvent.click(pane().getByRole('button', { name: 'Open settings' }));
+    expect(await screen.findByRole('dialog', { name: 'Settings' })).toBeTruthy();
+  });
+
+  it('shows a stream error inline with a way to the settings for auth problems', async () => {
+    render(App);
+    await typeAndSend('hi');
+    await waitFor(() => expect(fake.lastStarted()).toBeDefined());
+    const s = fake.lastStarted()!;
+    await waitFor(() => expect(fake.listeners(s.event)).toBe(1));
+    fake.emit(s.event, ev(s, 1, 'error', { error: { message: 'The API key was refused.', kind: 'auth' } }));
+    const alert = await pane().findByText('The API key was refused.');
+    expect(within(alert.closest('[role=alert]') as HTMLElement).getByRole('button', { name: 'Open settings' })).toBeTruthy();
+  });
+});
+
+describe('stopping', () => {
+  it('Escape stops the reply; the text so far stays, marked stopped', async () => {
+    render(App);
+    await typeAndSend('Tell me a story');
+    await waitFor(() => expect(fake.lastStarted()).toBeDefined());
+    const s = fake.lastStarted()!;
+    await waitFor(() => expect(fake.listeners(s.event)).toBe(1));
+    fake.emit(s.event, ev(s, 1, 'delta', { delta: 'Once upon a time' }));
+    expect(await pane().findByText('Once upon a time')).toBeTruthy();
+
+    await fireEvent.keyDown(window, { key: 'Escape' });
+    await waitFor(() => expect(fake.calls.some(([n, a]) => n === 'Stop' && a[0] === s.streamId)).toBe(true));
+
+    fake.app.GetConversation = async () => {
+      throw 'offline';
+    }; // the view must keep the streamed text even if reloading fails
+    fake.emit(s.event, ev(s, 2, 'stopped'));
+    expect(await pane().findByText('Stopped')).toBeTruthy();
+    expect(pane().getByText('Once upon a time')).toBeTruthy();
+    expect(pane().getByRole('button', { name: 'Continue' })).toBeTruthy();
+  });
+
+  it('the Stop button stops too', async () => {
+    render(App);
+    await typeAndSend('x');
+    await waitFor(() => expect(fake.lastStarted()).toBeDefined());
+    await fireEvent.click(await screen.findByRole('button', { name: 'Stop' }));
+    await waitFor(() => expect(fake.calls.some(([n]) => n === 'Stop')).toBe(true));
+  });
+});
+
+describe('alternatives', () => {
+  it('switches to the next reply with < 1/2 >', async () => {
+    const first = message('a1', 'assistant', 'First answer', { parentId: 'u1', alternatives: ['a1', 'a2'], alternative: 0 });
+    fake.conversations.set('c1', conversation('c1', 'Alts', [message('u1', 'user', 'Q'), first]));
+    fake.app.SwitchAlternative = async (_c: string, id: string) =>
+      conversation('c1', 'Alts', [
+        message('u1', 'user', 'Q'),
+        message(id, 'assistant', 'Second answer', { parentId: 'u1', alternatives: ['a1', 'a2'], alternative: 1 }),
+      ]);
+    render(App);
+    await fireEvent.click(await screen.findByRole('button', { name: /Alts/ }));
+    expect(await pane().findByText('First answer')).toBeTruthy();
+    expect(pane().getByText('1/2')).toBeTruthy();
+    expect((pane().getByRole('button', { name: 'Previous alternative' }) as HTMLButtonElement).disabled).toBe(true);
+
+    await fireEvent.click(pane().getByRole('button', { name: 'Next alternative' }));
+    expect(await pane().findByText('Second answer')).toBeTruthy();
+    expect(pane().getByText('2/2')).toBeTruthy();
+    expect(fake.calls.find(([n]) => n === 'SwitchAlternative')?.[1]).toEqual(['c1', 'a2']);
+  });
+});
+
+describe('sidebar', () => {
+  it('lists pinned conversations first and searches with highlighted snippets', async () => {
+    fake.conversations.set('c1', conversation('c1', 'Cooking', [message('u1', 'user', 'how to bake bread')]));
+    fake.conversations.set('c2', { ...conversation('c2', 'Taxes', [message('u2', 'user', 'deadline?')]), pinned: true });
+    render(App);
+    const nav = within(screen.getByRole('navigation', { name: 'Conversations' }));
+    await nav.findByText('Cooking');
+    const items = nav.getAllByRole('listitem').map((li) => li.textContent ?? '');
+    expect(items[0]).toContain('Taxes');
+
+    await fireEvent.input(nav.getByLabelText('Search conversations'), { target: { value: 'bake' } });
+    const mark = await nav.findByText('bake', { selector: 'mark' });
+    expect(mark.parentElement?.textContent).toBe('how to bake bread');
+    expect(nav.queryByText('Taxes')).toBeNull();
+  });
+
+  it('Ctrl+N starts a new chat', async () => {
+    fake.conversations.set('c1', conversation('c1', 'Old', [message('u1', 'user', 'old question')]));
+    render(App);
+    await fireEvent.click(await screen.findByRole('button', { name: /Old/ }));
+    expect(await pane().findByText('old question')).toBeTruthy();
+    await fireEvent.keyDown(window, { key: 'n', ctrlKey: true });
+    await waitFor(() => expect(pane().queryByText('old question')).toBeNull());
+    expect(pane().getByText('New conversation')).toBeTruthy();
+  });
+});
+
+describe('links', () => {
+  it('a click on a link goes to OpenLink and never navigates', async () => {
+    fake.conversations.set('c1', conversation('c1', 'Links', [message('a1', 'assistant', 'See [docs](https://example.com/docs).')]));
+    render(App);
+    await fireEvent.click(await screen.findByRole('button', { name: /Links/ }));
+    const link = await pane().findByRole('link', { name: 'docs' });
+    const click = new MouseEvent('click', { bubbles: true, cancelable: true });
+    link.dispatchEvent(click);
+    expect(click.defaultPrevented).toBe(true);
+    await waitFor(() => expect(fake.calls.find(([n]) => n === 'OpenLink')?.[1]).toEqual(['https://example.com/docs']));
+  });
+});

@@ -1,0 +1,223 @@
+// A fake Go side for component tests: window.go.main.App with an in-memory
+// conversation store, and window.runtime with the event calls that
+// wailsjs/runtime makes (EventsOnMultiple, EventsOff).
+import type { ConversationView, MessageView, Settings, SettingsView, Started, StreamEvent } from '../lib/backend';
+
+type Listener = (...data: unknown[]) => void;
+
+export interface Fake {
+  app: Record<string, (...args: never[]) => Promise<unknown>>;
+  calls: Array<[string, unknown[]]>;
+  conversations: Map<string, ConversationView>;
+  settings: SettingsView;
+  /** Emits an event to every listener, as the Go side would. */
+  emit(name: string, payload: unknown): void;
+  listeners(name: string): number;
+  /** The last stream started by Send/Regenerate/Edit/Continue. */
+  lastStarted(): Started | undefined;
+  uninstall(): void;
+}
+
+let counter = 0;
+const nextId = (p: string) => `${p}${++counter}`;
+
+export function message(id: string, role: string, content: string, extra: Partial<MessageView> = {}): MessageView {
+  return {
+    id,
+    parentId: '',
+    role,
+    content,
+    reasoning: '',
+    status: 'complete',
+    createdAt: '2026-01-01T00:00:00Z',
+    alternatives: [id],
+    alternative: 0,
+    continuable: false,
+    ...extra,
+  };
+}
+
+export function conversation(id: string, title: string, messages: MessageView[] = []): ConversationView {
+  return {
+    id,
+    title,
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+    pinned: false,
+    archived: false,
+    providerId: '',
+    model: '',
+    params: {},
+    messages,
+  };
+}
+
+export function defaultSettings(): Settings {
+  return {
+    version: 1,
+    providers: [
+      { id: 'swarms', name: 'Swarms', preset: 'swarms', base_url: 'https://api.swarms.world', auth: 'x-api-key', supports_max_loops: true, default_model: 'gpt-4o' },
+    ],
+    defaults: { provider_id: 'swarms', history_limit: 0, stream: true, temperature: 0.7 },
+    appearance: { theme: 'system', font_size: 15 },
+  };
+}
+
+export function installFake(): Fake {
+  const handlers = new Map<string, Set<Listener>>();
+  const calls: Array<[string, unknown[]]> = [];
+  const conversations = new Map<string, ConversationView>();
+  const started: Started[] = [];
+  const settings: SettingsView = {
+    settings: defaultSettings(),
+    report: { missing: false, migratedFrom: 0, newerVersion: false },
+    presets: [
+      { preset: 'swarms', id: 'swarms', name: 'Swarms', base_url: 'https://api.swarms.world', auth: 'x-api-key', supports_max_loops: true },
+      { preset: 'openai', id: 'openai', name: 'OpenAI', base_url: 'https://api.openai.com/v1', auth: 'bearer', supports_max_loops: false },
+    ],
+    keys: { swarms: { set: false, source: 'none', sessionOnly: false } },
+  };
+
+  const start = (convId: string, userId: string, assistantId: string): Started => {
+    const streamId = nextId('stream-');
+    const s = { streamId, event: `chat:stream:${streamId}`, conversationId: convId, userMessageId: userId, assistantMessageId: assistantId };
+    started.push(s);
+    return s;
+  };
+  const get = (id: string) => {
+    const c = conversations.get(id);
+    if (!c) {
+      throw JSON.stringify({ kind: 'not_found', message: 'That conversation does not exist.' });
+    }
+    return c;
+  };
+
+  const app: Fake['app'] = {
+    Info: async () => ({ name: 'Murmur', version: '9.9.9' }),
+    ListConversations: async () => {
+      const items = [...conversations.values()].map((c) => ({
+        ID: c.id, Title: c.title, CreatedAt: c.createdAt, UpdatedAt: c.updatedAt, Pinned: c.pinned,
+        Archived: c.archived, ProviderID: '', Model: '', MessageCount: c.messages.length, Preview: '',
+      }));
+      items.sort((a, b) => Number(b.Pinned) - Number(a.Pinned));
+      return { items, total: items.length, more: false };
+    },
+    SearchConversations: async (q: string) => {
+      const items = [...conversations.values()]
+        .filter((c) => c.messages.some((m) => m.content.includes(q)))
+        .map((c) => {
+          const m = c.messages.find((x) => x.content.includes(q))!;
+          const i = m.content.indexOf(q);
+          return {
+            ID: c.id, Title: c.title, CreatedAt: '', UpdatedAt: '', Pinned: false, Archived: false, ProviderID: '',
+            Model: '', MessageCount: 0, Preview: '', MessageID: m.id,
+            Snippet: [
+              { Text: m.content.slice(0, i), Match: false },
+              { Text: q, Match: true },
+              { Text: m.content.slice(i + q.length), Match: false },
+            ],
+          };
+        });
+      return { items, total: items.length, more: false };
+    },
+    GetConversation: async (id: string) => structuredClone(get(id)),
+    NewConversation: async () => {
+      const c = conversation(nextId('conv-'), '');
+      conversations.set(c.id, c);
+      return structuredClone(c);
+    },
+    Send: async (convId: string, text: string) => {
+      let c = convId ? get(convId) : undefined;
+      if (!c) {
+        c = conversation(nextId('conv-'), 'New chat');
+        conversations.set(c.id, c);
+      }
+      const u = message(nextId('u-'), 'user', text, { parentId: c.messages.at(-1)?.id ?? '' });
+      const a = message(nextId('a-'), 'assistant', '', { parentId: u.id, status: 'streaming' });
+      c.messages.push(u, a);
+      return start(c.id, u.id, a.id);
+    },
+    Stop: async () => undefined,
+    // A stream just started has produced nothing yet.
+    StreamSnapshot: async (streamId: string) => {
+      const st = started.find((x) => x.streamId === streamId);
+      if (!st) {
+        throw JSON.stringify({ kind: 'not_found', message: 'That reply is no longer being written.' });
+      }
+      return { streamId, conversationId: st.conversationId, messageId: st.assistantMessageId, seq: 0, content: '', reasoning: '', status: 'streaming' };
+    },
+    Regenerate: async (convId: string, msgId: string) => {
+      const c = get(convId);
+      const old = c.messages.find((m) => m.id === msgId)!;
+      const a = message(nextId('a-'), 'assistant', '', { parentId: old.parentId, status: 'streaming' });
+      const alts = [...old.alternatives, a.id];
+      c.messages = c.messages.map((m) => (m.id === msgId ? { ...a, alternatives: alts, alternative: alts.length - 1 } : m));
+      return start(convId, old.parentId, a.id);
+    },
+    SwitchAlternative: async (convId: string) => structuredClone(get(convId)),
+    PinConversation: async () => undefined,
+    RenameConversation: async () => undefined,
+    DeleteConversation: async (id: string) => {
+      conversations.delete(id);
+    },
+    OpenLink: async () => true,
+    GetSettings: async () => structuredClone(settings),
+    SaveSettings: async (s: Settings) => {
+      settings.settings = structuredClone(s);
+      return [];
+    },
+    SetKey: async () => ({ set: true, source: 'keychain', hint: '…abcd', sessionOnly: false }),
+    DeleteKey: async () => ({ set: false, source: 'none', sessionOnly: false }),
+    ListModels: async () => ['gpt-4o', 'claude-sonnet'],
+  };
+
+  // record every call
+  const recorded: Fake['app'] = {};
+  for (const [name, fn] of Object.entries(app)) {
+    recorded[name] = (...args: never[]) => {
+      calls.push([name, args]);
+      return (app[name] as (...a: never[]) => Promise<unknown>)(...args);
+    };
+  }
+  const proxy = new Proxy(recorded, {
+    get: (target, prop: string) => target[prop] ?? app[prop],
+  });
+
+  const runtime = {
+    EventsOnMultiple(name: string, cb: Listener) {
+      const set = handlers.get(name) ?? new Set<Listener>();
+      set.add(cb);
+      handlers.set(name, set);
+      return () => set.delete(cb);
+    },
+    EventsOff(name: string) {
+      handlers.delete(name);
+    },
+  };
+  const w = window as unknown as { go?: unknown; runtime?: unknown };
+  w.go = { main: { App: proxy } };
+  w.runtime = runtime;
+
+  return {
+    app,
+    calls,
+    conversations,
+    settings,
+    emit(name, payload) {
+      for (const cb of [...(handlers.get(name) ?? [])]) {
+        cb(payload);
+      }
+    },
+    listeners: (name) => handlers.get(name)?.size ?? 0,
+    lastStarted: () => started.at(-1),
+    uninstall() {
+      delete w.go;
+      delete w.runtime;
+    },
+  };
+}
+
+/** A stream event for the last started stream. */
+export function ev(s: Started, seq: number, type: StreamEvent['type'], extra: Partial<StreamEvent> = {}): StreamEvent {
+  return { streamId: s.streamId, seq, type, conversationId: s.conversationId, messageId: s.assistantMessageId, ...extra };
+}
