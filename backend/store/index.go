@@ -419,7 +419,7 @@ func (s *Store) indexFiles(ctx context.Context, ix *sqlIndex, ids []string, know
 // inserter writes conversations into the index inside one transaction.
 type inserter struct {
 	tx                                                              *sql.Tx
-	upsert, delFTS, delMsgs, insMsg, insFTS, rowsOf, delRow, delMsg *sql.Stmt
+	insConv, updConv, convRow, delFTS, delMsgs, insMsg, insFTS, rowsOf, delRow, delMsg *sql.Stmt
 	err                                                             error
 }
 
@@ -433,14 +433,14 @@ func newInserter(tx *sql.Tx) *inserter {
 		in.err = err
 		return st
 	}
-	in.upsert = prep(`INSERT INTO convs(id, title, created_at, updated_at, pinned, archived, provider_id, model,
-		message_count, preview, streaming, file_size, file_mtime) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)
-		ON CONFLICT(id) DO UPDATE SET title=excluded.title, created_at=excluded.created_at,
-		updated_at=excluded.updated_at, pinned=excluded.pinned, archived=excluded.archived,
-		provider_id=excluded.provider_id, model=excluded.model, message_count=excluded.message_count,
-		preview=excluded.preview, streaming=excluded.streaming, file_size=excluded.file_size,
-		file_mtime=excluded.file_mtime
-		RETURNING rowid`)
+	// Plain single-row statements: an upsert or RETURNING would open a
+	// statement savepoint, which makes FTS5 flush its pending terms for every
+	// conversation (tiny segments, then endless merging).
+	in.insConv = prep(`INSERT INTO convs(title, created_at, updated_at, pinned, archived, provider_id, model,
+		message_count, preview, streaming, file_size, file_mtime, id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+	in.updConv = prep(`UPDATE convs SET title=?, created_at=?, updated_at=?, pinned=?, archived=?, provider_id=?,
+		model=?, message_count=?, preview=?, streaming=?, file_size=?, file_mtime=? WHERE id=?`)
+	in.convRow = prep(`SELECT rowid FROM convs WHERE id = ?`)
 	in.delFTS = prep(`DELETE FROM fts WHERE rowid IN (SELECT rowid FROM msgs WHERE conv = ?)`)
 	in.delMsgs = prep(`DELETE FROM msgs WHERE conv = ?`)
 	in.insMsg = prep(`INSERT INTO msgs(conv, msg_id, hash) VALUES(?, ?, ?)`)
@@ -452,7 +452,7 @@ func newInserter(tx *sql.Tx) *inserter {
 }
 
 func (in *inserter) close() {
-	for _, st := range []*sql.Stmt{in.upsert, in.delFTS, in.delMsgs, in.insMsg, in.insFTS, in.rowsOf, in.delRow, in.delMsg} {
+	for _, st := range []*sql.Stmt{in.insConv, in.updConv, in.convRow, in.delFTS, in.delMsgs, in.insMsg, in.insFTS, in.rowsOf, in.delRow, in.delMsg} {
 		if st != nil {
 			st.Close()
 		}
@@ -469,14 +469,30 @@ func streamingCount(c *conversation.Conversation) int {
 	return n
 }
 
-// upsertConv writes the list row of c and returns its rowid.
-func (in *inserter) upsertConv(ctx context.Context, c *conversation.Conversation, st fileStat) (int64, error) {
+// upsertConv writes the list row of c and returns its rowid; fresh means
+// c is known not to be in the index.
+func (in *inserter) upsertConv(ctx context.Context, c *conversation.Conversation, st fileStat, fresh bool) (int64, error) {
 	sum := summarize(c)
-	var rowid int64
-	err := in.upsert.QueryRowContext(ctx, sum.ID, sum.Title, sum.CreatedAt.UnixNano(), sum.UpdatedAt.UnixNano(),
-		sum.Pinned, sum.Archived, sum.ProviderID, sum.Model, sum.MessageCount, sum.Preview,
-		streamingCount(c), st.size, st.mtime).Scan(&rowid)
-	return rowid, err
+	args := []any{sum.Title, sum.CreatedAt.UnixNano(), sum.UpdatedAt.UnixNano(), sum.Pinned, sum.Archived,
+		sum.ProviderID, sum.Model, sum.MessageCount, sum.Preview, streamingCount(c), st.size, st.mtime, sum.ID}
+	if !fresh {
+		res, err := in.updConv.ExecContext(ctx, args...)
+		if err != nil {
+			return 0, err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return 0, err
+		} else if n > 0 {
+			var rowid int64
+			err := in.convRow.QueryRowContext(ctx, sum.ID).Scan(&rowid)
+			return rowid, err
+		}
+	}
+	res, err := in.insConv.ExecContext(ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }
 
 // put indexes c. Texts already indexed with the same content are left
@@ -485,7 +501,7 @@ func (in *inserter) put(ctx context.Context, c *conversation.Conversation, st fi
 	if in.err != nil {
 		return in.err
 	}
-	rowid, err := in.upsertConv(ctx, c, st)
+	rowid, err := in.upsertConv(ctx, c, st, fresh)
 	if err != nil {
 		return err
 	}
