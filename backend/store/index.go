@@ -418,9 +418,9 @@ func (s *Store) indexFiles(ctx context.Context, ix *sqlIndex, ids []string, know
 
 // inserter writes conversations into the index inside one transaction.
 type inserter struct {
-	tx                                                              *sql.Tx
+	tx                                                                                 *sql.Tx
 	insConv, updConv, convRow, delFTS, delMsgs, insMsg, insFTS, rowsOf, delRow, delMsg *sql.Stmt
-	err                                                             error
+	err                                                                                error
 }
 
 func newInserter(tx *sql.Tx) *inserter {
