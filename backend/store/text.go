@@ -198,8 +198,8 @@ func summarize(c *conversation.Conversation) Summary {
 	return Summary{
 		ID:           c.ID,
 		Title:        c.Title,
-		CreatedAt:    c.CreatedAt,
-		UpdatedAt:    c.UpdatedAt,
+		CreatedAt:    c.CreatedAt.UTC(),
+		UpdatedAt:    c.UpdatedAt.UTC(),
 		Pinned:       c.Pinned,
 		Archived:     c.Archived,
 		ProviderID:   c.ProviderID,
