@@ -243,6 +243,16 @@ export interface ExportResult {
   count: number;
 }
 
+export interface ImportResult {
+  chosen: boolean;
+  result: {
+    Kind: string;
+    Imported: Array<{ ID: string; Title: string; Source: string; Messages: number; Notes: string[] | null }> | null;
+    Skipped: Array<{ Source: string; Index: number; Title: string; Reason: string }> | null;
+    Ignored: number;
+  };
+}
+
 // ---- errors ----------------------------------------------------------------
 
 function isUIError(v: unknown): v is UIError {
@@ -383,5 +393,6 @@ export const api = {
   exportConversation: (id: string, format: string, allBranches: boolean) =>
     call<ExportResult>(() => App.ExportConversation(id, format, allBranches)),
   exportAll: (format: string) => call<ExportResult>(() => App.ExportAll(format)),
+  importFile: () => call<ImportResult>(() => App.Import()),
   openLink: (url: string) => call<boolean>(() => App.OpenLink(url)),
 };

@@ -56,6 +56,8 @@ export class ChatState {
   live = $state<Record<string, LiveReply>>({});
   /** The last failed action, shown in the conversation pane. */
   error = $state<UIError | null>(null);
+  /** The outcome of the last export or import, for a person to read. */
+  notice = $state('');
 
   private unsubs = new Map<string, () => void>();
   private stopListChanges: () => void = () => {};
@@ -286,6 +288,58 @@ export class ChatState {
       if (this.current?.id === id) {
         this.current = null;
       }
+    }
+  }
+
+  /** Exports the open conversation in format (markdown, html, json, text, openai). */
+  async exportCurrent(format: string): Promise<void> {
+    const c = this.current;
+    if (!c) {
+      return;
+    }
+    this.error = null;
+    try {
+      const r = await api.exportConversation(c.id, format, false);
+      this.notice = r.saved ? `Saved to ${r.where}` : '';
+    } catch (e) {
+      this.error = toUIError(e);
+    }
+  }
+
+  /** Exports every conversation (a zip of format files). */
+  async exportAll(format: string): Promise<void> {
+    this.error = null;
+    try {
+      const r = await api.exportAll(format);
+      this.notice = r.saved ? `Saved ${r.count} conversations to ${r.where}` : '';
+    } catch (e) {
+      this.error = toUIError(e);
+    }
+  }
+
+  /** Imports conversations from a file the user picks. */
+  async importFile(): Promise<void> {
+    this.error = null;
+    try {
+      const r = await api.importFile();
+      if (!r.chosen) {
+        return;
+      }
+      const imported = r.result.Imported ?? [];
+      const skipped = r.result.Skipped ?? [];
+      let text = `Imported ${imported.length} conversation${imported.length === 1 ? '' : 's'}`;
+      if (skipped.length > 0) {
+        const first = skipped[0]!;
+        text += `; skipped ${skipped.length} (${first.Title ? first.Title + ': ' : ''}${first.Reason}${skipped.length > 1 ? ', …' : ''})`;
+      }
+      this.notice = text + '.';
+      await this.refreshList();
+      const firstId = imported[0]?.ID;
+      if (firstId) {
+        await this.open(firstId);
+      }
+    } catch (e) {
+      this.error = toUIError(e);
     }
   }
 

@@ -115,6 +115,12 @@ describe('renderMarkdown: features', () => {
     expect(block.querySelector('.math-block .katex-display')).not.toBeNull();
   });
 
+  it('keeps the SVG glyphs KaTeX draws (square roots) with their geometry', () => {
+    const svg = parse(renderMarkdown('$\\sqrt{x}$')).querySelector('svg');
+    expect(svg?.getAttribute('viewBox') ?? svg?.getAttribute('viewbox')).toBeTruthy();
+    expect(svg?.querySelector('path')?.getAttribute('d')).toBeTruthy();
+  });
+
   it('leaves prices alone', () => {
     const out = parse(renderMarkdown('It costs $5 and $10.'));
     expect(out.querySelector('.katex')).toBeNull();

@@ -189,7 +189,7 @@ function createRenderer(): Markdown {
     const t = tokens[idx]!;
     const src = String(t.attrGet('src') ?? '');
     const alt = t.children ? md.renderer.renderInlineAsText(t.children, md.options, {}) : t.content;
-    const text = escapeHtml(`🖼 ${alt || 'image'}`);
+    const text = escapeHtml(`[image: ${alt || 'untitled'}]`);
     if (!safeURL.test(src)) {
       return `<span class="image-link">${text}</span>`;
     }
@@ -213,8 +213,14 @@ purifier.addHook('uponSanitizeAttribute', (_node, data) => {
   }
 });
 
+// DOMPurify tests every attribute value that looks like a URL against this:
+// values without a scheme (sizes, paths of SVG glyphs) pass, and the only
+// schemes allowed are http, https and mailto. Hrefs get the stricter safeURL
+// check in the hook above.
+const allowedURI = /^(?:(?:https?|mailto):|[^a-z]|[a-z+.-]+(?:[^a-z+.\-:]|$))/i;
+
 const purifyConfig = {
-  ALLOWED_URI_REGEXP: safeURL,
+  ALLOWED_URI_REGEXP: allowedURI,
   FORBID_TAGS: [
     'img', 'image', 'picture', 'source', 'video', 'audio', 'track', 'iframe', 'frame', 'frameset', 'object',
     'embed', 'style', 'link', 'meta', 'base', 'form', 'input', 'button', 'textarea', 'select', 'use',
