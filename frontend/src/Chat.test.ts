@@ -163,3 +163,88 @@ describe('links', () => {
     await waitFor(() => expect(fake.calls.find(([n]) => n === 'OpenLink')?.[1]).toEqual(['https://example.com/docs']));
   });
 });
+
+describe('message actions', () => {
+  async function openConv(title: string) {
+    render(App);
+    await fireEvent.click(await screen.findByRole('button', { name: new RegExp(title) }));
+  }
+  async function streamed() {
+    await waitFor(() => expect(fake.lastStarted()).toBeDefined());
+    const s = fake.lastStarted()!;
+    await waitFor(() => expect(fake.listeners(s.event)).toBe(1));
+    return s;
+  }
+
+  it('regenerate streams a new reply in place of the old one', async () => {
+    fake.conversations.set('c1', conversation('c1', 'Regen', [message('u1', 'user', 'Q'), message('a1', 'assistant', 'Old answer', { parentId: 'u1' })]));
+    await openConv('Regen');
+    await fireEvent.click(await pane().findByRole('button', { name: 'Regenerate' }));
+    const s = await streamed();
+    expect(fake.calls.find(([n]) => n === 'Regenerate')?.[1]).toEqual(['c1', 'a1']);
+    fake.emit(s.event, ev(s, 1, 'delta', { delta: 'New answer' }));
+    expect(await pane().findByText('New answer')).toBeTruthy();
+    expect(pane().queryByText('Old answer')).toBeNull();
+  });
+
+  it('edit and resend replaces the prompt and streams the answer to it', async () => {
+    fake.conversations.set('c1', conversation('c1', 'Edit', [message('u1', 'user', 'Wrong question'), message('a1', 'assistant', 'A', { parentId: 'u1' })]));
+    await openConv('Edit');
+    await fireEvent.click(await pane().findByRole('button', { name: 'Edit' }));
+    const box = pane().getByLabelText('Edited message') as HTMLTextAreaElement;
+    expect(box.value).toBe('Wrong question');
+    await fireEvent.input(box, { target: { value: 'Right question' } });
+    await fireEvent.keyDown(box, { key: 'Enter' });
+    const s = await streamed();
+    expect(fake.calls.find(([n]) => n === 'Edit')?.[1]).toEqual(['c1', 'u1', 'Right question']);
+    expect(await pane().findByText('Right question')).toBeTruthy();
+    fake.emit(s.event, ev(s, 1, 'delta', { delta: 'Right answer' }));
+    expect(await pane().findByText('Right answer')).toBeTruthy();
+  });
+
+  it('continue appends to the stopped reply', async () => {
+    fake.conversations.set('c1', conversation('c1', 'Cont', [
+      message('u1', 'user', 'Count'),
+      message('a1', 'assistant', 'one two', { parentId: 'u1', status: 'stopped', continuable: true }),
+    ]));
+    await openConv('Cont');
+    await fireEvent.click(await pane().findByRole('button', { name: 'Continue' }));
+    const s = await streamed();
+    fake.emit(s.event, ev(s, 1, 'delta', { delta: ' three' }));
+    expect(await pane().findByText('one two three')).toBeTruthy();
+  });
+});
+
+describe('catching up', () => {
+  it('shows what was written before the UI subscribed, then newer events only', async () => {
+    fake.app.StreamSnapshot = async (streamId: string) => {
+      const s = fake.lastStarted()!;
+      return { streamId, conversationId: s.conversationId, messageId: s.assistantMessageId, seq: 2, content: 'Hello wor', reasoning: '', status: 'streaming' };
+    };
+    render(App);
+    await typeAndSend('hi');
+    await waitFor(() => expect(fake.lastStarted()).toBeDefined());
+    const s = fake.lastStarted()!;
+    expect(await pane().findByText('Hello wor')).toBeTruthy();
+    fake.emit(s.event, ev(s, 2, 'delta', { delta: 'wor' })); // already in the snapshot
+    fake.emit(s.event, ev(s, 3, 'delta', { delta: 'ld' }));
+    expect(await pane().findByText('Hello world')).toBeTruthy();
+  });
+
+  it('shows the saved reply when it ended before the UI looked', async () => {
+    fake.app.StreamSnapshot = async () => {
+      throw JSON.stringify({ kind: 'not_found', message: 'That reply is no longer being written.' });
+    };
+    const send = fake.app.Send!;
+    fake.app.Send = async (...args: never[]) => {
+      const st = (await send(...args)) as { conversationId: string };
+      const c = fake.conversations.get(st.conversationId)!;
+      c.messages[c.messages.length - 1] = { ...c.messages.at(-1)!, content: 'Already done', status: 'complete' };
+      return st;
+    };
+    render(App);
+    await typeAndSend('quick');
+    expect(await pane().findByText('Already done')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Send' })).toBeTruthy();
+  });
+});

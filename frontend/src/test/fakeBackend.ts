@@ -154,6 +154,23 @@ export function installFake(): Fake {
       c.messages = c.messages.map((m) => (m.id === msgId ? { ...a, alternatives: alts, alternative: alts.length - 1 } : m));
       return start(convId, old.parentId, a.id);
     },
+    Edit: async (convId: string, msgId: string, text: string) => {
+      const c = get(convId);
+      const i = c.messages.findIndex((m) => m.id === msgId);
+      const old = c.messages[i]!;
+      const u = message(nextId('u-'), 'user', text, { parentId: old.parentId, alternatives: [...old.alternatives], alternative: old.alternatives.length });
+      u.alternatives.push(u.id);
+      const a = message(nextId('a-'), 'assistant', '', { parentId: u.id, status: 'streaming' });
+      c.messages = [...c.messages.slice(0, i), u, a];
+      return start(convId, u.id, a.id);
+    },
+    Continue: async (convId: string, msgId: string) => {
+      const c = get(convId);
+      const m = c.messages.find((x) => x.id === msgId)!;
+      m.status = 'streaming';
+      m.continuable = false;
+      return start(convId, m.parentId, m.id);
+    },
     SwitchAlternative: async (convId: string) => structuredClone(get(convId)),
     PinConversation: async () => undefined,
     RenameConversation: async () => undefined,
