@@ -140,6 +140,21 @@ describe('sidebar', () => {
     expect(nav.queryByText('Taxes')).toBeNull();
   });
 
+  it('Ctrl+K goes to the search box and Down walks the list', async () => {
+    fake.conversations.set('c1', conversation('c1', 'First'));
+    fake.conversations.set('c2', conversation('c2', 'Second'));
+    render(App);
+    const nav = within(screen.getByRole('navigation', { name: 'Conversations' }));
+    await nav.findByText('Second');
+    await fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
+    const search = nav.getByLabelText('Search conversations');
+    expect(document.activeElement).toBe(search);
+    await fireEvent.keyDown(search, { key: 'ArrowDown' });
+    expect(document.activeElement?.textContent).toContain('First');
+    await fireEvent.keyDown(document.activeElement!, { key: 'ArrowDown' });
+    expect(document.activeElement?.textContent).toContain('Second');
+  });
+
   it('Ctrl+N starts a new chat', async () => {
     fake.conversations.set('c1', conversation('c1', 'Old', [message('u1', 'user', 'old question')]));
     render(App);

@@ -79,6 +79,12 @@ describe('settings dialog', () => {
     expect(await screen.findByText('2 models known.')).toBeTruthy();
   });
 
+  it('shows the Swarms credit balance and rate limits', async () => {
+    render(SettingsDialog);
+    await fireEvent.click(await screen.findByRole('button', { name: 'Credits and limits' }));
+    expect(await screen.findByText(/Credits: 12\.50 .*99 this minute, 900 this hour, 5000 today \(free tier\)/)).toBeTruthy();
+  });
+
   it('shows max loops only for a provider that supports it', async () => {
     render(SettingsDialog);
     expect(await screen.findByLabelText('Max loops', { selector: '#d-max_loops' })).toBeTruthy();

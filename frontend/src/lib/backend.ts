@@ -243,6 +243,28 @@ export interface ExportResult {
   count: number;
 }
 
+export interface Credits {
+  credit: number;
+  free_credit: number;
+  referral_credits: number;
+  total_credits: number;
+}
+
+export interface RateWindow {
+  count: number;
+  limit: number;
+  exceeded: boolean;
+  remaining: number;
+  reset_time: string;
+}
+
+export interface RateLimits {
+  Minute: RateWindow;
+  Hour: RateWindow;
+  Day: RateWindow;
+  Tier: string;
+}
+
 export interface ImportResult {
   chosen: boolean;
   result: {
@@ -389,6 +411,8 @@ export const api = {
   deleteKey: (providerId: string) => call<KeyStatus>(() => App.DeleteKey(providerId)),
   keyStatus: (providerId: string) => call<KeyStatus>(() => App.KeyStatus(providerId)),
   listModels: (providerId: string) => call<string[]>(() => App.ListModels(providerId)),
+  credits: (providerId: string) => call<Credits>(() => App.Credits(providerId)),
+  rateLimits: (providerId: string) => call<RateLimits>(() => App.RateLimits(providerId)),
 
   exportConversation: (id: string, format: string, allBranches: boolean) =>
     call<ExportResult>(() => App.ExportConversation(id, format, allBranches)),

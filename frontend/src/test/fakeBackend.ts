@@ -186,6 +186,11 @@ export function installFake(): Fake {
     SetKey: async () => ({ set: true, source: 'keychain', hint: '…abcd', sessionOnly: false }),
     DeleteKey: async () => ({ set: false, source: 'none', sessionOnly: false }),
     ListModels: async () => ['gpt-4o', 'claude-sonnet'],
+    Credits: async () => ({ credit: 10, free_credit: 2.5, referral_credits: 0, total_credits: 12.5 }),
+    RateLimits: async () => {
+      const w = (remaining: number) => ({ count: 0, limit: 100, exceeded: false, remaining, reset_time: '' });
+      return { Minute: w(99), Hour: w(900), Day: w(5000), Tier: 'free' };
+    },
   };
 
   // record every call
