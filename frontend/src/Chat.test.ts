@@ -155,6 +155,34 @@ describe('sidebar', () => {
     expect(document.activeElement?.textContent).toContain('Second');
   });
 
+  it('archives a conversation and finds it under Archived', async () => {
+    fake.conversations.set('c1', conversation('c1', 'Old plans', [message('u1', 'user', 'x')]));
+    fake.app.ArchiveConversation = async (id: string, archived: boolean) => {
+      fake.conversations.get(id)!.archived = archived;
+    };
+    render(App);
+    const nav = within(screen.getByRole('navigation', { name: 'Conversations' }));
+    await fireEvent.click(await nav.findByRole('button', { name: /Old plans/ }));
+    await fireEvent.click(await pane().findByRole('button', { name: 'Archive' }));
+    expect(await nav.findByText('No conversations yet')).toBeTruthy();
+    expect(await pane().findByRole('button', { name: 'Unarchive' })).toBeTruthy();
+    await fireEvent.change(nav.getByLabelText('Show'), { target: { value: 'archived' } });
+    expect(await nav.findByRole('button', { name: /Old plans/ })).toBeTruthy();
+  });
+
+  it('shows more than one page of conversations on request', async () => {
+    for (let i = 0; i < 105; i++) {
+      fake.conversations.set(`c${i}`, conversation(`c${i}`, `Chat number ${i}`));
+    }
+    render(App);
+    const nav = within(screen.getByRole('navigation', { name: 'Conversations' }));
+    await nav.findByText('Chat number 99');
+    expect(nav.queryByText('Chat number 104')).toBeNull();
+    await fireEvent.click(nav.getByRole('button', { name: 'Show more' }));
+    expect(await nav.findByText('Chat number 104')).toBeTruthy();
+    expect(nav.queryByRole('button', { name: 'Show more' })).toBeNull();
+  });
+
   it('Ctrl+N starts a new chat', async () => {
     fake.conversations.set('c1', conversation('c1', 'Old', [message('u1', 'user', 'old question')]));
     render(App);

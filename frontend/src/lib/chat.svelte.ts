@@ -11,6 +11,7 @@ import {
   type ConversationView,
   type ErrorInfo,
   type Hit,
+  type ListFilter,
   type MessageView,
   type Started,
   type StreamEvent,
@@ -49,6 +50,10 @@ function placeholder(id: string, parentId: string, role: string, content: string
 
 export class ChatState {
   conversations = $state<Summary[]>([]);
+  /** More conversations than shown exist. */
+  more = $state(false);
+  /** Which conversations the list and search show. */
+  filter = $state<ListFilter>('active');
   query = $state('');
   hits = $state<Hit[] | null>(null);
   current = $state<ConversationView | null>(null);
@@ -97,14 +102,36 @@ export class ChatState {
       return;
     }
     try {
-      const page = await api.listConversations('active', 0, pageSize);
+      // keep as many as were shown (after "Show more")
+      const limit = Math.min(Math.max(pageSize, this.conversations.length), 500);
+      const page = await api.listConversations(this.filter, 0, limit);
       this.conversations = page.items ?? [];
+      this.more = page.more;
       if (this.query.trim()) {
         await this.search(this.query);
       }
     } catch (e) {
       this.error = toUIError(e);
     }
+  }
+
+  /** Loads the next page of the list. */
+  async loadMore(): Promise<void> {
+    try {
+      const page = await api.listConversations(this.filter, this.conversations.length, pageSize);
+      const seen = new Set(this.conversations.map((c) => c.ID));
+      this.conversations = [...this.conversations, ...(page.items ?? []).filter((c) => !seen.has(c.ID))];
+      this.more = page.more;
+    } catch (e) {
+      this.error = toUIError(e);
+    }
+  }
+
+  /** Shows active, archived or all conversations. */
+  async setFilter(filter: ListFilter): Promise<void> {
+    this.filter = filter;
+    this.conversations = [];
+    await this.refreshList();
   }
 
   /** Searches message text; an empty query goes back to the list. */
@@ -116,7 +143,7 @@ export class ChatState {
       return;
     }
     try {
-      const page = await api.searchConversations(query, 'active', 0, pageSize);
+      const page = await api.searchConversations(query, this.filter, 0, pageSize);
       if (seq === this.searchSeq) {
         this.hits = page.items ?? [];
       }
@@ -281,6 +308,10 @@ export class ChatState {
 
   async togglePin(id: string, pinned: boolean): Promise<void> {
     await this.act(() => api.pinConversation(id, pinned), id);
+  }
+
+  async toggleArchive(id: string, archived: boolean): Promise<void> {
+    await this.act(() => api.archiveConversation(id, archived), id);
   }
 
   async remove(id: string): Promise<void> {

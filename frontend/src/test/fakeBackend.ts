@@ -94,13 +94,16 @@ export function installFake(): Fake {
 
   const app: Fake['app'] = {
     Info: async () => ({ name: 'Murmur', version: '9.9.9' }),
-    ListConversations: async () => {
-      const items = [...conversations.values()].map((c) => ({
+    ListConversations: async (filter: string, offset: number, limit: number) => {
+      const all = [...conversations.values()]
+        .filter((c) => filter === 'all' || (filter === 'archived') === c.archived)
+        .map((c) => ({
         ID: c.id, Title: c.title, CreatedAt: c.createdAt, UpdatedAt: c.updatedAt, Pinned: c.pinned,
         Archived: c.archived, ProviderID: '', Model: '', MessageCount: c.messages.length, Preview: '',
       }));
-      items.sort((a, b) => Number(b.Pinned) - Number(a.Pinned));
-      return { items, total: items.length, more: false };
+      all.sort((a, b) => Number(b.Pinned) - Number(a.Pinned));
+      const items = all.slice(offset, offset + limit);
+      return { items, total: all.length, more: offset + items.length < all.length };
     },
     SearchConversations: async (q: string) => {
       const items = [...conversations.values()]
