@@ -28,9 +28,8 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 BIN := build/bin/murmur
 
-# Packages the web shell (GOOS=js GOARCH=wasm) is built from.
-WASM_PKGS := ./backend/conversation/... ./backend/sse/... ./backend/llm/... ./backend/settings/... \
-	./backend/secrets/... ./backend/transfer/...
+# Packages the web shell (GOOS=js GOARCH=wasm) is built from: the whole core.
+WASM_PKGS := ./backend/...
 
 FRONTEND_STAMP := frontend/node_modules/.murmur-installed
 
@@ -102,7 +101,7 @@ frontend-test: frontend-deps
 
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build -trimpath $(WASM_PKGS)
-	@echo "wasm: backend packages of the web shell build for GOOS=js GOARCH=wasm"
+	@echo "wasm: backend/... builds and App type-checks for GOOS=js GOARCH=wasm"
 
 # The committed bindings must match what the CLI generates from App now.
 bindings-check: tools

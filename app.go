@@ -158,11 +158,13 @@ type ConversationPage struct {
 	More  bool            `json:"more"`
 }
 
-// SearchPage is one page of search results.
+// SearchPage is one page of search results. Capped means a very common
+// word was searched: results come newest first and Total is a lower bound.
 type SearchPage struct {
-	Items []store.Hit `json:"items"`
-	Total int         `json:"total"`
-	More  bool        `json:"more"`
+	Items  []store.Hit `json:"items"`
+	Total  int         `json:"total"`
+	More   bool        `json:"more"`
+	Capped bool        `json:"capped"`
 }
 
 func parseArchived(s string) (store.Archived, error) {
@@ -217,7 +219,7 @@ func (a *App) SearchConversations(query, filter string, offset, limit int) (Sear
 	if err != nil {
 		return SearchPage{}, uiError("search", err)
 	}
-	return SearchPage{Items: nonNil(p.Items), Total: p.Total, More: p.More}, nil
+	return SearchPage{Items: nonNil(p.Items), Total: p.Total, More: p.More, Capped: p.Capped}, nil
 }
 
 func nonNil[T any](s []T) []T {

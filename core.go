@@ -41,9 +41,15 @@ func openCore(ctx context.Context, app *App, emit chat.Emitter, shell Shell) (*c
 	if err != nil {
 		return nil, err
 	}
-	if rep := st.OpenReport(); len(rep.Quarantined) > 0 || len(rep.Recovered) > 0 || rep.IndexError != "" {
-		log.Warn("store opened with repairs", "quarantined", len(rep.Quarantined), "recovered", len(rep.Recovered), "index_error", rep.IndexError)
-	}
+	// The store finishes checking its files in the background; log its
+	// repairs once it has, without holding up the first page.
+	go func() {
+		rep := st.OpenReport()
+		if len(rep.Quarantined) > 0 || len(rep.Recovered) > 0 || rep.IndexError != "" {
+			log.Warn("store opened with repairs", "quarantined", len(rep.Quarantined),
+				"recovered", len(rep.Recovered), "index_error", rep.IndexError)
+		}
+	}()
 	path, err := settings.DefaultPath()
 	if err != nil {
 		st.Close()
