@@ -470,6 +470,7 @@ export namespace main {
 	    items: store.Hit[];
 	    total: number;
 	    more: boolean;
+	    capped: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new SearchPage(source);
@@ -480,6 +481,7 @@ export namespace main {
 	        this.items = this.convertValues(source["items"], store.Hit);
 	        this.total = source["total"];
 	        this.more = source["more"];
+	        this.capped = source["capped"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
