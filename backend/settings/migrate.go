@@ -4,9 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"reflect"
 	"sort"
 	"strings"
+
+	"murmur/backend/jsonmembers"
 )
 
 // Version 0 is the shape of the first builds: no "version" member, a single
@@ -48,21 +49,21 @@ func migrateV0(data []byte) (Settings, error) {
 		return Settings{}, fmt.Errorf("%s", describeJSONError(data, err))
 	}
 	s := Default()
-	extra, err := unknownMembers(data, doc)
+	extra, err := jsonmembers.Unknown(data, doc)
 	if err != nil {
 		return Settings{}, err
 	}
 	// Members that are neither version 0 nor representable in the current
 	// shape (a member named like a current one) stay in the backup only.
-	s.Extra = withoutNames(withoutSecrets(extra), memberNames(reflect.TypeOf(settingsJSON{})))
+	s.Extra = withoutNames(withoutSecrets(extra), jsonmembers.Names(settingsJSON{}))
 	if doc.Provider != nil {
 		raw, _ := rawMember(data, "provider")
-		pextra, err := unknownMembers(raw, *doc.Provider)
+		pextra, err := jsonmembers.Unknown(raw, *doc.Provider)
 		if err != nil {
 			return Settings{}, fmt.Errorf("the provider is not an object: %w", err)
 		}
 		p := providerFromV0(*doc.Provider)
-		p.Extra = withoutNames(withoutSecrets(pextra), memberNames(reflect.TypeOf(providerJSON{})))
+		p.Extra = withoutNames(withoutSecrets(pextra), jsonmembers.Names(providerJSON{}))
 		s.Providers = []Provider{p}
 		s.Defaults.ProviderID = p.ID
 		s.Defaults.Model = p.DefaultModel
@@ -155,7 +156,7 @@ func droppedSecrets(data []byte) []string {
 	if json.Unmarshal(data, &top) != nil {
 		return nil
 	}
-	declared := memberNames(reflect.TypeOf(v0Doc{}))
+	declared := jsonmembers.Names(v0Doc{})
 	for k := range top {
 		if !declared[k] && IsSecretName(k) {
 			out = append(out, fmt.Sprintf("%q", k))
@@ -163,7 +164,7 @@ func droppedSecrets(data []byte) []string {
 	}
 	var prov map[string]json.RawMessage
 	if raw, ok := top["provider"]; ok && json.Unmarshal(raw, &prov) == nil {
-		pdeclared := memberNames(reflect.TypeOf(v0Provider{}))
+		pdeclared := jsonmembers.Names(v0Provider{})
 		for k := range prov {
 			if !pdeclared[k] && IsSecretName(k) {
 				out = append(out, fmt.Sprintf("provider %q", k))
