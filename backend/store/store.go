@@ -475,6 +475,16 @@ func (s *Store) UpdateMessage(ctx context.Context, convID string, m conversation
 	})
 }
 
+// Update applies fn to the stored conversation id and saves the result, all
+// under the write lock, so that no other change (a rename, a checkpoint) can
+// slip in between the read and the write. When fn returns an error nothing
+// is written and Update returns that error, wrapped.
+func (s *Store) Update(ctx context.Context, id string, fn func(*conversation.Conversation) error) error {
+	return s.modify(ctx, "update", id, func(c *conversation.Conversation) (string, error) {
+		return "", fn(c)
+	})
+}
+
 // modify is a read-modify-write of one conversation under the write lock.
 // fn returns the id of the one message it changed, or "" for a
 // conversation-level change.
