@@ -18,7 +18,9 @@ type Store interface {
 	Get(ctx context.Context, id string) (*conversation.Conversation, error)
 	Save(ctx context.Context, c *conversation.Conversation) error
 	UpdateMessage(ctx context.Context, convID string, m conversation.Message) error
-	Rename(ctx context.Context, id, title string) error
+	// Update is a locked read-modify-write of one conversation; nothing is
+	// written when fn fails.
+	Update(ctx context.Context, id string, fn func(*conversation.Conversation) error) error
 }
 
 // Client is what the engine needs of the OpenAI-compatible client
@@ -180,7 +182,7 @@ func (e *Engine) Send(ctx context.Context, convID, text string) (Started, error)
 	if strings.TrimSpace(text) == "" {
 		return Started{}, ErrEmptyPrompt
 	}
-	return e.start(ctx, "send", convID, func(c *conversation.Conversation) (string, error) {
+	return e.start(ctx, "send", convID, true, func(c *conversation.Conversation) (string, error) {
 		if c.Title == "" {
 			c.Title = FallbackTitle(text)
 		}
@@ -192,19 +194,26 @@ func (e *Engine) Send(ctx context.Context, convID, text string) (Started, error)
 	})
 }
 
-// Regenerate writes a new reply to the prompt that assistantID answered. The
-// old reply stays as an alternative.
+// Regenerate writes a new reply to the prompt that assistantID answered (or
+// to the prompt itself, when given a user message, e.g. one saved while no
+// key was set). The old reply stays as an alternative.
 func (e *Engine) Regenerate(ctx context.Context, convID, assistantID string) (Started, error) {
-	return e.start(ctx, "regenerate", convID, func(c *conversation.Conversation) (string, error) {
+	return e.start(ctx, "regenerate", convID, false, func(c *conversation.Conversation) (string, error) {
 		m := c.Message(assistantID)
 		if m == nil {
 			return "", ErrNotFound
 		}
-		if m.Role != conversation.RoleAssistant || m.ParentID == "" {
-			return "", fmt.Errorf("regenerate: %w: only a reply can be regenerated", ErrWrongRole)
+		switch {
+		case m.Role == conversation.RoleUser:
+			// A prompt that was saved but never answered (or answered
+			// before): a new reply under it.
+			c.CurrentID = m.ID
+			return m.ID, nil
+		case m.Role == conversation.RoleAssistant && m.ParentID != "":
+			c.CurrentID = m.ParentID // the new reply hangs off the same prompt
+			return m.ParentID, nil
 		}
-		c.CurrentID = m.ParentID // the new reply hangs off the same prompt
-		return m.ParentID, nil
+		return "", fmt.Errorf("%w: only a reply or a prompt can be answered again", ErrWrongRole)
 	})
 }
 
@@ -214,7 +223,7 @@ func (e *Engine) Edit(ctx context.Context, convID, userID, text string) (Started
 	if strings.TrimSpace(text) == "" {
 		return Started{}, ErrEmptyPrompt
 	}
-	return e.start(ctx, "edit", convID, func(c *conversation.Conversation) (string, error) {
+	return e.start(ctx, "edit", convID, true, func(c *conversation.Conversation) (string, error) {
 		m := c.Message(userID)
 		if m == nil {
 			return "", ErrNotFound
@@ -233,25 +242,26 @@ func (e *Engine) Edit(ctx context.Context, convID, userID, text string) (Started
 // Switch makes the current path run through messageID (an alternative) and
 // saves the choice.
 func (e *Engine) Switch(ctx context.Context, convID, messageID string) (*conversation.Conversation, error) {
-	streamID := conversation.NewID()
-	if err := e.claim(convID, streamID); err != nil {
+	cl, err := e.claim(convID)
+	if err != nil {
 		return nil, err
 	}
-	defer e.release(convID, streamID)
-	c, err := e.store.Get(ctx, convID)
+	defer cl.done()
+	var out *conversation.Conversation
+	err = e.store.Update(ctx, convID, func(c *conversation.Conversation) error {
+		if c.Message(messageID) == nil {
+			return ErrNotFound
+		}
+		if err := c.Select(messageID); err != nil {
+			return err
+		}
+		out = c
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("switch alternative: %w", err)
 	}
-	if c.Message(messageID) == nil {
-		return nil, fmt.Errorf("switch alternative: %w", ErrNotFound)
-	}
-	if err := c.Select(messageID); err != nil {
-		return nil, fmt.Errorf("switch alternative: %w", err)
-	}
-	if err := e.store.Save(ctx, c); err != nil {
-		return nil, fmt.Errorf("switch alternative: %w", err)
-	}
-	return c, nil
+	return out, nil
 }
 
 // Stop ends the reply being written under streamID; its text so far is kept
@@ -304,123 +314,178 @@ func (e *Engine) Active() []string {
 // Wait blocks until every reply (and auto-title request) has finished.
 func (e *Engine) Wait() { e.wg.Wait() }
 
-// start persists the change prepare makes (the prompt), creates the
-// streaming assistant reply under the prompt id prepare returns, and starts
-// writing it.
+// NotSentError says a prompt was saved but no request was sent (no key, no
+// model): the UI should show the conversation rather than refill its input.
+type NotSentError struct {
+	ConversationID, MessageID string
+	Err                       error
+}
+
+func (e *NotSentError) Error() string { return e.Err.Error() }
+func (e *NotSentError) Unwrap() error { return e.Err }
+
+// start applies prepare (which adds or picks the prompt and returns its id)
+// and creates the streaming reply under that prompt, in one locked
+// read-modify-write of the stored conversation, then starts writing the
+// reply. When no request can be built, a new prompt (keepPrompt) is still
+// saved and a *NotSentError returned; otherwise nothing changes.
 //
-// The conversation is claimed before it is read, so that a reply finishing
-// in the same conversation is saved before this one reads it.
-func (e *Engine) start(ctx context.Context, op, convID string, prepare func(*conversation.Conversation) (string, error)) (Started, error) {
-	var c *conversation.Conversation
+// The conversation is claimed first, so that a reply finishing in the same
+// conversation is saved before this one reads it.
+func (e *Engine) start(ctx context.Context, op, convID string, keepPrompt bool, prepare func(*conversation.Conversation) (string, error)) (Started, error) {
+	var fresh *conversation.Conversation
 	if convID == "" {
-		c = conversation.New(e.clock.Now())
-		convID = c.ID
+		fresh = conversation.New(e.clock.Now())
+		convID = fresh.ID
 	}
-	streamID := conversation.NewID()
-	if err := e.claim(convID, streamID); err != nil {
+	cl, err := e.claim(convID)
+	if err != nil {
 		return Started{}, err
 	}
-	started := false
-	defer func() {
-		if !started {
-			e.release(convID, streamID)
-		}
-	}()
-	if c == nil {
-		var err error
-		if c, err = e.store.Get(ctx, convID); err != nil {
+	defer cl.done()
+
+	// The target comes from a read copy: resolving may wait on the keychain,
+	// which must not happen under the store's write lock.
+	view := fresh
+	if view == nil {
+		if view, err = e.store.Get(ctx, convID); err != nil {
 			return Started{}, fmt.Errorf("%s: %w", op, err)
 		}
 	}
+	target, rerr := e.resolve(ctx, view)
+	if rerr != nil && !keepPrompt {
+		return Started{}, rerr
+	}
 
-	promptID, err := prepare(c)
+	var (
+		promptID, titleFrom string
+		assistant           conversation.Message
+		req                 *llm.Request
+	)
+	apply := func(c *conversation.Conversation) error {
+		var err error
+		if promptID, err = prepare(c); err != nil {
+			return err
+		}
+		now := e.clock.Now().UTC()
+		c.UpdatedAt = now
+		if rerr != nil {
+			return nil // keep the prompt only
+		}
+		assistant = *c.AddChild(conversation.Message{
+			ParentID: promptID, Role: conversation.RoleAssistant, Status: conversation.StatusStreaming,
+			Model: target.Model, CreatedAt: now,
+		})
+		if c.ProviderID == "" {
+			c.ProviderID = target.Provider.ID
+		}
+		if c.Model == "" {
+			c.Model = target.Model
+		}
+		req = buildRequest(c, assistant.ID, target, false)
+		if target.AutoTitle && countRole(c.Path(), conversation.RoleAssistant) == 1 {
+			titleFrom = c.Message(promptID).Content.PlainText()
+		}
+		return nil
+	}
+	if fresh != nil {
+		if err = apply(fresh); err == nil {
+			err = e.store.Save(ctx, fresh)
+		}
+	} else {
+		err = e.store.Update(ctx, convID, apply)
+	}
 	if err != nil {
 		return Started{}, fmt.Errorf("%s: %w", op, err)
 	}
-	target, err := e.resolve(ctx, c)
-	if err != nil {
-		// The prompt is kept even when the request cannot be built.
-		c.UpdatedAt = e.clock.Now().UTC()
-		if serr := e.store.Save(ctx, c); serr != nil {
-			return Started{}, fmt.Errorf("save message: %w", serr)
-		}
-		return Started{}, err
-	}
-	now := e.clock.Now().UTC()
-	a := c.AddChild(conversation.Message{
-		ParentID: promptID, Role: conversation.RoleAssistant, Status: conversation.StatusStreaming,
-		Model: target.Model, CreatedAt: now,
-	})
-	assistant := *a
-	if c.ProviderID == "" {
-		c.ProviderID = target.Provider.ID
-	}
-	if c.Model == "" {
-		c.Model = target.Model
-	}
-	c.UpdatedAt = now
-	req := buildRequest(c, assistant.ID, target, false)
-	firstReply := countRole(c.Path(), conversation.RoleAssistant) == 1
-	if err := e.store.Save(ctx, c); err != nil {
-		return Started{}, fmt.Errorf("save message: %w", err)
+	if rerr != nil {
+		return Started{}, &NotSentError{ConversationID: convID, MessageID: promptID, Err: rerr}
 	}
 
-	r := e.newRun(ctx, streamID, c.ID, assistant, target)
+	r := e.newRun(ctx, cl.streamID, convID, assistant, target)
 	r.req = req
-	if firstReply && target.AutoTitle {
-		r.titleFrom = c.Message(promptID).Content.PlainText()
-	}
-	started = true
+	r.titleFrom = titleFrom
+	cl.keep()
 	e.launch(r)
 	return Started{
-		StreamID: streamID, Event: EventName(streamID), ConversationID: c.ID,
+		StreamID: cl.streamID, Event: EventName(cl.streamID), ConversationID: convID,
 		UserMessageID: promptID, AssistantMessageID: assistant.ID,
 	}, nil
 }
 
 // Continue asks the model to go on with a reply that was stopped,
-// interrupted or cut at the token limit; the new text is appended to it.
+// interrupted, cut at the token limit or broken off by an error; the new text
+// is appended to it.
 func (e *Engine) Continue(ctx context.Context, convID, assistantID string) (Started, error) {
-	streamID := conversation.NewID()
-	if err := e.claim(convID, streamID); err != nil {
+	cl, err := e.claim(convID)
+	if err != nil {
 		return Started{}, err
 	}
-	started := false
-	defer func() {
-		if !started {
-			e.release(convID, streamID)
-		}
-	}()
-	c, err := e.store.Get(ctx, convID)
+	defer cl.done()
+	view, err := e.store.Get(ctx, convID)
 	if err != nil {
 		return Started{}, fmt.Errorf("continue: %w", err)
 	}
-	m := c.Message(assistantID)
-	if m == nil {
+	if m := view.Message(assistantID); m == nil {
 		return Started{}, fmt.Errorf("continue: %w", ErrNotFound)
-	}
-	if m.Role != conversation.RoleAssistant || !Continuable(*m) {
+	} else if m.Role != conversation.RoleAssistant || !Continuable(*m) {
 		return Started{}, fmt.Errorf("continue: %w: only a stopped, interrupted or cut-off reply can be continued", ErrWrongRole)
 	}
-	target, err := e.resolve(ctx, c)
+	target, err := e.resolve(ctx, view)
 	if err != nil {
 		return Started{}, err
 	}
-	c.CurrentID = assistantID
-	m.Status = conversation.StatusStreaming
-	m.Error = nil
-	m.FinishReason = ""
-	c.UpdatedAt = e.clock.Now().UTC()
-	req := buildRequest(c, assistantID, target, true)
-	if err := e.store.Save(ctx, c); err != nil {
+	var (
+		reply conversation.Message
+		req   *llm.Request
+	)
+	err = e.store.Update(ctx, convID, func(c *conversation.Conversation) error {
+		m := c.Message(assistantID)
+		if m == nil {
+			return ErrNotFound
+		}
+		if !Continuable(*m) {
+			return ErrWrongRole
+		}
+		c.CurrentID = assistantID
+		m.Status = conversation.StatusStreaming
+		m.Error = nil
+		m.FinishReason = ""
+		c.UpdatedAt = e.clock.Now().UTC()
+		reply = *m
+		req = buildRequest(c, assistantID, target, true)
+		return nil
+	})
+	if err != nil {
 		return Started{}, fmt.Errorf("continue: %w", err)
 	}
-	r := e.newRun(ctx, streamID, c.ID, *m, target)
+	r := e.newRun(ctx, cl.streamID, convID, reply, target)
 	r.req = req
-	started = true
+	cl.keep()
 	e.launch(r)
-	return Started{StreamID: streamID, Event: EventName(streamID), ConversationID: c.ID,
-		UserMessageID: m.ParentID, AssistantMessageID: assistantID}, nil
+	return Started{StreamID: cl.streamID, Event: EventName(cl.streamID), ConversationID: convID,
+		UserMessageID: reply.ParentID, AssistantMessageID: assistantID}, nil
+}
+
+// Modify applies fn to a conversation in one locked read-modify-write, and
+// fails with ErrBusy while a reply is being written in it: changes to the
+// conversation's options or tree must not race a reply.
+func (e *Engine) Modify(ctx context.Context, convID string, fn func(*conversation.Conversation) error) (*conversation.Conversation, error) {
+	cl, err := e.claim(convID)
+	if err != nil {
+		return nil, err
+	}
+	defer cl.done()
+	var out *conversation.Conversation
+	err = e.store.Update(ctx, convID, func(c *conversation.Conversation) error {
+		if err := fn(c); err != nil {
+			return err
+		}
+		c.UpdatedAt = e.clock.Now().UTC()
+		out = c
+		return nil
+	})
+	return out, err
 }
 
 // Continuable reports whether a reply can be continued.
@@ -430,25 +495,46 @@ func Continuable(m conversation.Message) bool {
 		return true
 	case conversation.StatusComplete:
 		return m.FinishReason == "length"
+	case conversation.StatusError:
+		// A reply broken off mid-way (a dropped connection, a server error
+		// after some text) keeps its text and can go on from it.
+		return strings.TrimSpace(m.Content.PlainText()) != ""
 	}
 	return false
 }
 
-func (e *Engine) claim(convID, streamID string) error {
+// claim is a conversation reserved for one stream: no other reply or
+// change of the message tree may start in it until the claim ends.
+type claim struct {
+	e                *Engine
+	convID, streamID string
+	kept             bool
+}
+
+// claim reserves convID for a new stream id, or fails with ErrBusy.
+func (e *Engine) claim(convID string) (*claim, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if _, ok := e.busy[convID]; ok {
-		return ErrBusy
+		return nil, ErrBusy
 	}
-	e.busy[convID] = streamID
-	return nil
+	cl := &claim{e: e, convID: convID, streamID: conversation.NewID()}
+	e.busy[convID] = cl.streamID
+	return cl, nil
 }
 
-func (e *Engine) release(convID, streamID string) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.busy[convID] == streamID {
-		delete(e.busy, convID)
+// keep hands the claim to the stream, which ends it when it finishes.
+func (cl *claim) keep() { cl.kept = true }
+
+// done ends the claim unless a stream took it over.
+func (cl *claim) done() {
+	if cl.kept {
+		return
+	}
+	cl.e.mu.Lock()
+	defer cl.e.mu.Unlock()
+	if cl.e.busy[cl.convID] == cl.streamID {
+		delete(cl.e.busy, cl.convID)
 	}
 }
 
@@ -539,13 +625,14 @@ func buildRequest(c *conversation.Conversation, replyID string, t Target, cont b
 }
 
 // sendable reports whether a message of the path belongs in a request: user
-// and system messages, and replies with text that did not fail.
+// and system messages, and replies with text (a reply broken off by an error
+// keeps what it said).
 func sendable(m conversation.Message) bool {
 	switch m.Role {
 	case conversation.RoleUser, conversation.RoleSystem:
 		return true
 	case conversation.RoleAssistant:
-		return m.Status != conversation.StatusError && strings.TrimSpace(m.Content.PlainText()) != ""
+		return strings.TrimSpace(m.Content.PlainText()) != ""
 	}
 	return false
 }

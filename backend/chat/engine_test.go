@@ -309,9 +309,7 @@ func TestRegenerateEditSwitchKeepAlternatives(t *testing.T) {
 	if _, err := e.engine.Edit(ctx, s1.ConversationID, s1.AssistantMessageID, "x"); !errors.Is(err, ErrWrongRole) {
 		t.Errorf("editing a reply = %v, want ErrWrongRole", err)
 	}
-	if _, err := e.engine.Regenerate(ctx, s1.ConversationID, s1.UserMessageID); !errors.Is(err, ErrWrongRole) {
-		t.Errorf("regenerating a prompt = %v, want ErrWrongRole", err)
-	}
+
 }
 
 func TestContinueAppendsToStoppedReply(t *testing.T) {
@@ -552,5 +550,120 @@ func TestTitles(t *testing.T) {
 		if got := CleanTitle(tc.in); got != tc.clean {
 			t.Errorf("CleanTitle(%q) = %q, want %q", tc.in, got, tc.clean)
 		}
+	}
+}
+
+func TestNoTargetKeepsPromptAndSaysWhere(t *testing.T) {
+	e := newEnv(t, []script{reply("never")})
+	noKey := errors.New("there is no API key")
+	e.beforeResolve = func(*conversation.Conversation) error { return noKey }
+	_, err := e.engine.Send(context.Background(), "", "keep me")
+	var ns *NotSentError
+	if !errors.As(err, &ns) || !errors.Is(err, noKey) || ns.ConversationID == "" || ns.MessageID == "" {
+		t.Fatalf("Send without a target = %v, want a NotSentError with ids", err)
+	}
+	c := e.get(ns.ConversationID)
+	if m := c.Message(ns.MessageID); m == nil || m.Content.PlainText() != "keep me" || len(c.Messages) != 1 {
+		t.Fatalf("stored %v, want only the prompt", pathText(c.Path()))
+	}
+	if len(e.api.requests()) != 0 {
+		t.Fatal("a request was sent without a target")
+	}
+
+	// Once the key is there, the saved prompt gets its answer.
+	e.beforeResolve = nil
+	s, err := e.engine.Regenerate(context.Background(), ns.ConversationID, ns.MessageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.finish(s)
+	e.engine.Wait()
+	if got := pathText(e.get(ns.ConversationID).Path()); len(got) != 2 || !strings.Contains(got[1], "never") {
+		t.Fatalf("path after answering the saved prompt: %v", got)
+	}
+}
+
+func TestRegenerateWithoutTargetChangesNothing(t *testing.T) {
+	e := newEnv(t, []script{reply("first")})
+	s, _ := e.engine.Send(context.Background(), "", "q")
+	e.finish(s)
+	e.engine.Wait()
+	before := e.get(s.ConversationID)
+	e.beforeResolve = func(*conversation.Conversation) error { return errors.New("no key") }
+	if _, err := e.engine.Regenerate(context.Background(), s.ConversationID, s.AssistantMessageID); err == nil {
+		t.Fatal("regenerate without a target succeeded")
+	}
+	after := e.get(s.ConversationID)
+	if after.CurrentID != before.CurrentID || len(after.Messages) != len(before.Messages) {
+		t.Fatalf("a failed regenerate changed the conversation: %v -> %v", pathText(before.Path()), pathText(after.Path()))
+	}
+}
+
+func TestRenameDuringSendIsNotLost(t *testing.T) {
+	e := newEnv(t, []script{reply("a"), reply("b")})
+	s, _ := e.engine.Send(context.Background(), "", "first")
+	e.finish(s)
+	e.engine.Wait()
+	// The user renames while the next send waits on the keychain.
+	e.beforeResolve = func(c *conversation.Conversation) error {
+		return e.store.Rename(context.Background(), c.ID, "My title")
+	}
+	s2, err := e.engine.Send(context.Background(), s.ConversationID, "second")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.finish(s2)
+	e.engine.Wait()
+	c := e.get(s.ConversationID)
+	if c.Title != "My title" || len(c.Path()) != 4 {
+		t.Fatalf("title %q, path %v: the rename or the messages were lost", c.Title, pathText(c.Path()))
+	}
+}
+
+func TestContinueAfterErrorWithText(t *testing.T) {
+	broken := func(t *testing.T, req map[string]any, w http.ResponseWriter, sse func(string)) {
+		sse(chunk("half an "))
+		sse(`{"error":{"message":"upstream died","type":"server_error"}}`)
+	}
+	e := newEnv(t, []script{broken, reply("answer.")})
+	s, _ := e.engine.Send(context.Background(), "", "q")
+	e.finish(s)
+	e.engine.Wait()
+	a := e.get(s.ConversationID).Message(s.AssistantMessageID)
+	if a.Status != conversation.StatusError || !Continuable(*a) {
+		t.Fatalf("broken reply %+v should be continuable", a)
+	}
+	s2, err := e.engine.Continue(context.Background(), s.ConversationID, s.AssistantMessageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.finish(s2)
+	e.engine.Wait()
+	a = e.get(s.ConversationID).Message(s.AssistantMessageID)
+	if a.Status != conversation.StatusComplete || a.Content.PlainText() != "half an answer." || a.Error != nil {
+		t.Fatalf("continued reply %+v", a)
+	}
+}
+
+func TestModifyRefusedWhileStreaming(t *testing.T) {
+	release := make(chan struct{})
+	e := newEnv(t, []script{held([]string{"x"}, release)})
+	s, _ := e.engine.Send(context.Background(), "", "q")
+	_, err := e.engine.Modify(context.Background(), s.ConversationID, func(c *conversation.Conversation) error {
+		c.Model = "other"
+		return nil
+	})
+	if !errors.Is(err, ErrBusy) {
+		t.Fatalf("Modify while streaming = %v, want ErrBusy", err)
+	}
+	close(release)
+	e.finish(s)
+	e.engine.Wait()
+	c, err := e.engine.Modify(context.Background(), s.ConversationID, func(c *conversation.Conversation) error {
+		c.Model = "other"
+		return nil
+	})
+	if err != nil || c.Model != "other" || e.get(s.ConversationID).Model != "other" {
+		t.Fatalf("Modify after the reply: %v", err)
 	}
 }

@@ -180,12 +180,15 @@ func terminal(evs []StreamEvent) bool {
 }
 
 type env struct {
-	t      *testing.T
-	store  *store.Store
-	api    *fakeAPI
-	rec    *recorder
-	engine *Engine
-	target Target
+	t *testing.T
+	// beforeResolve, when set, runs inside the resolver (where the real one
+	// may wait on the keychain); a non-nil error fails the resolve.
+	beforeResolve func(c *conversation.Conversation) error
+	store         *store.Store
+	api           *fakeAPI
+	rec           *recorder
+	engine        *Engine
+	target        Target
 }
 
 type envOption func(*env, *[]Option)
@@ -219,7 +222,14 @@ func newEnv(t *testing.T, scripts []script, opts ...envOption) *env {
 	// Retries happen at once: no test waits for a real backoff.
 	noSleep := func(ctx context.Context, d time.Duration) error { return ctx.Err() }
 	client := llm.New(llm.WithHTTPClient(e.api.srv.Client()), llm.WithSleep(noSleep))
-	resolve := func(ctx context.Context, c *conversation.Conversation) (Target, error) { return e.target, nil }
+	resolve := func(ctx context.Context, c *conversation.Conversation) (Target, error) {
+		if e.beforeResolve != nil {
+			if err := e.beforeResolve(c); err != nil {
+				return Target{}, err
+			}
+		}
+		return e.target, nil
+	}
 	e.engine = New(st, client, resolve, e.rec, engineOpts...)
 	t.Cleanup(e.engine.Wait)
 	return e

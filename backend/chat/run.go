@@ -270,6 +270,10 @@ func (r *run) finish(err error) {
 	}
 	r.send(ev, func() {
 		r.status = m.Status
+		if ev.Type == EventError {
+			// Also when only the save failed: a late subscriber must see it.
+			r.status = conversation.StatusError
+		}
 		r.errInfo = ev.Error
 	})
 }

@@ -2,10 +2,12 @@ package chat
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"murmur/backend/conversation"
 	"murmur/backend/llm"
 )
 
@@ -102,15 +104,23 @@ func (e *Engine) autoTitle(r *run) {
 	e.emit.Emit(ConversationsChanged, r.convID)
 }
 
+// errTitleTouched: the user renamed the conversation while the title was
+// being written; their title stays.
+var errTitleTouched = errors.New("renamed meanwhile")
+
 // renameIfUntouched sets the title unless the user renamed the conversation
-// while the title was being written.
+// while the title was being written; the check and the change are one
+// locked read-modify-write.
 func (e *Engine) renameIfUntouched(ctx context.Context, convID, fallback, title string) error {
-	c, err := e.store.Get(ctx, convID)
-	if err != nil {
-		return err
-	}
-	if c.Title != fallback {
+	err := e.store.Update(ctx, convID, func(c *conversation.Conversation) error {
+		if c.Title != fallback {
+			return errTitleTouched
+		}
+		c.Title = title
+		return nil
+	})
+	if errors.Is(err, errTitleTouched) {
 		return nil
 	}
-	return e.store.Rename(ctx, convID, title)
+	return err
 }
