@@ -98,6 +98,12 @@ type App struct {
 	ctx      context.Context // the shell's; cancelled at shutdown
 	settings settings.Settings
 	report   settings.LoadReport
+	// startOrigins are the providers' origins when the settings were first
+	// loaded: a key from the environment is only sent there.
+	startOrigins map[string]string
+
+	// saveMu serialises every read-modify-save of the settings file.
+	saveMu sync.Mutex
 }
 
 // NewApp builds the facade and loads the settings. A settings file that
@@ -125,6 +131,12 @@ func (a *App) init(ctx context.Context, d Deps) error {
 	a.version, a.store, a.sets, a.keys, a.client = d.Version, d.Store, d.Settings, d.Keys, d.Client
 	a.shell, a.emit, a.log, a.ctx = d.Shell, d.Emitter, d.Log, ctx
 	a.settings, a.report = s, rep
+	a.startOrigins = make(map[string]string, len(s.Providers))
+	for _, p := range s.Providers {
+		if o, err := secrets.Origin(p.BaseURL); err == nil {
+			a.startOrigins[p.ID] = o
+		}
+	}
 	opts := append([]chat.Option{chat.WithLogger(d.Log)}, d.ChatOptions...)
 	a.engine = chat.New(d.Store, d.Client, a.resolve, d.Emitter, opts...)
 	return nil
@@ -391,16 +403,11 @@ func (a *App) SetConversationOptions(id string, o ConversationOptions) (Conversa
 	if problems := settings.Errors(paramProblems(o.Params)); len(problems) > 0 {
 		return ConversationView{}, &UIError{Kind: "invalid", Message: problems[0].Message, Fields: problems}
 	}
-	if _, busy := a.activeStream(id); busy {
-		return ConversationView{}, uiError("change options", chat.ErrBusy)
-	}
-	ctx := a.context()
-	c, err := a.store.Get(ctx, id)
+	c, err := a.engine.Modify(a.context(), id, func(c *conversation.Conversation) error {
+		c.ProviderID, c.Model, c.SystemPrompt, c.Params = o.ProviderID, o.Model, o.SystemPrompt, o.Params
+		return nil
+	})
 	if err != nil {
-		return ConversationView{}, uiError("change options", err)
-	}
-	c.ProviderID, c.Model, c.SystemPrompt, c.Params = o.ProviderID, o.Model, o.SystemPrompt, o.Params
-	if err := a.store.Save(ctx, c); err != nil {
 		return ConversationView{}, uiError("change options", err)
 	}
 	return viewOf(c), nil
@@ -419,15 +426,6 @@ func paramProblems(p conversation.Params) []settings.FieldError {
 		}
 	}
 	return out
-}
-
-func (a *App) activeStream(convID string) (string, bool) {
-	for _, id := range a.engine.Active() {
-		if s, ok := a.engine.Snapshot(id); ok && s.ConversationID == convID {
-			return id, true
-		}
-	}
-	return "", false
 }
 
 // ---- messages -------------------------------------------------------------
@@ -579,9 +577,9 @@ func (a *App) SaveSettings(s settings.Settings) ([]settings.FieldError, error) {
 		return nil, &UIError{Kind: "invalid", Message: "Some settings need fixing: " + errs[0].Message, Fields: errs}
 	}
 	ctx := a.context()
-	a.mu.Lock()
-	old := a.settings.Clone()
-	a.mu.Unlock()
+	a.saveMu.Lock()
+	defer a.saveMu.Unlock()
+	old := a.Settings()
 	// Keys of providers that moved to another origin go first: if one cannot
 	// be forgotten, nothing is saved, so no key is ever sent to a new host.
 	if _, err := a.keys.ForgetMoved(ctx, endpoints(old), endpoints(s)); err != nil {
@@ -658,6 +656,14 @@ func (a *App) keyFor(ctx context.Context, p settings.Provider) (string, error) {
 	if p.Auth == settings.AuthNone {
 		return "", nil
 	}
+	if st := a.keys.Status(ctx, p.ID); st.Source == secrets.SourceEnv {
+		// A key from the environment was set for the address the provider had
+		// at start-up; it never follows the provider somewhere else.
+		if o, err := secrets.Origin(p.BaseURL); err != nil || o != a.startOrigins[p.ID] {
+			return "", &UIError{Kind: "auth", Message: fmt.Sprintf(
+				"The key in %s is only sent to the address %s had when Murmur started; restart Murmur to use it with the new address, or set a key in Settings.", st.EnvVar, p.Name)}
+		}
+	}
 	key, err := a.keys.Get(ctx, p.ID)
 	if errors.Is(err, secrets.ErrNotFound) {
 		return "", &UIError{Kind: "auth", Message: fmt.Sprintf("There is no API key for %s yet: add one in Settings.", p.Name)}
@@ -687,23 +693,34 @@ func (a *App) ListModels(providerID string) ([]string, error) {
 	for _, m := range models {
 		ids = append(ids, m.ID)
 	}
-	a.mu.Lock()
-	s := a.settings.Clone()
-	a.mu.Unlock()
+	a.cacheModels(ctx, p, ids)
+	return ids, nil
+}
+
+// cacheModels keeps a fetched model list in the latest settings, unless the
+// provider moved to another address meanwhile.
+func (a *App) cacheModels(ctx context.Context, fetched settings.Provider, ids []string) {
+	a.saveMu.Lock()
+	defer a.saveMu.Unlock()
+	s := a.Settings()
+	changed := false
 	for i := range s.Providers {
-		if s.Providers[i].ID == providerID {
+		if s.Providers[i].ID == fetched.ID && s.Providers[i].BaseURL == fetched.BaseURL {
 			s.Providers[i].Models = ids
 			s.Providers[i].ModelsFetchedAt = time.Now().UTC()
+			changed = true
 		}
 	}
-	if err := a.sets.Save(ctx, s); err != nil {
-		a.log.Warn("could not cache the model list", "provider", providerID, "err", err)
-	} else {
-		a.mu.Lock()
-		a.settings = s
-		a.mu.Unlock()
+	if !changed {
+		return
 	}
-	return ids, nil
+	if err := a.sets.Save(ctx, s); err != nil {
+		a.log.Warn("could not cache the model list", "provider", fetched.ID, "err", err)
+		return
+	}
+	a.mu.Lock()
+	a.settings = s
+	a.mu.Unlock()
 }
 
 // Credits returns the Swarms credit balance of a provider.

@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
@@ -43,7 +46,7 @@ func (a *App) ExportConversation(id, format string, allBranches bool) (ExportRes
 		return ExportResult{}, uiError("export", err)
 	}
 	if err := transfer.Export(ctx, w, c, f, transfer.Options{AllBranches: allBranches}); err != nil {
-		w.Close()
+		abort(w)
 		return ExportResult{}, uiError("export", err)
 	}
 	if err := w.Close(); err != nil {
@@ -69,13 +72,23 @@ func (a *App) ExportAll(format string) (ExportResult, error) {
 	}
 	res, err := transfer.ExportZip(ctx, w, ids, a.store.Get, f, transfer.Options{}, nil)
 	if err != nil {
-		w.Close()
+		abort(w)
 		return ExportResult{}, uiError("export", err)
 	}
 	if err := w.Close(); err != nil {
 		return ExportResult{}, uiError("export", err)
 	}
 	return ExportResult{Saved: true, Where: where, Count: len(res.Files)}, nil
+}
+
+// abort drops a half-written export: a destination that can be aborted
+// (a file written through a temp file) keeps its old content.
+func abort(w io.WriteCloser) {
+	if a, ok := w.(interface{ Abort() }); ok {
+		a.Abort()
+		return
+	}
+	w.Close()
 }
 
 // allIDs lists every conversation id, page by page.
@@ -130,6 +143,21 @@ func (a *App) importFile(ctx context.Context, f ImportFile) (ImportResult, error
 // maxURL bounds a link the UI may ask to open.
 const maxURL = 8 << 10
 
+// mailtoFields are the only mailto header fields a link may set: some mail
+// clients honoured "attach=" and sent local files.
+var mailtoFields = map[string]bool{"to": true, "cc": true, "bcc": true, "subject": true, "body": true}
+
+// hiddenRunes are characters that change how a URL looks without being
+// seen: direction overrides and isolates, zero-width characters.
+func hiddenRune(r rune) bool {
+	switch {
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E, r == 0x200F,
+		r >= 0x200B && r <= 0x200D, r == 0xFEFF, r == 0x061C:
+		return true
+	}
+	return unicode.IsControl(r)
+}
+
 // CheckLink decides whether a link may be opened and returns the text to
 // show the user first: the full URL with the host in punycode, so that a
 // look-alike host cannot pass for another.
@@ -137,7 +165,11 @@ func CheckLink(raw string) (shown string, err error) {
 	if len(raw) > maxURL || !utf8.ValidString(raw) {
 		return "", invalidf("url", "that link is too long or not text")
 	}
-	u, err := url.Parse(strings.TrimSpace(raw))
+	raw = strings.TrimSpace(raw)
+	if strings.IndexFunc(raw, hiddenRune) >= 0 {
+		return "", invalidf("url", "that link contains invisible characters that can disguise where it leads")
+	}
+	u, err := url.Parse(raw)
 	if err != nil {
 		return "", invalidf("url", "that is not a valid link")
 	}
@@ -149,15 +181,24 @@ func CheckLink(raw string) (shown string, err error) {
 		if u.User != nil {
 			return "", invalidf("url", "links with a user name or password in them are not opened")
 		}
-		host, err := idna.Lookup.ToASCII(u.Hostname())
-		if err != nil {
-			return "", invalidf("url", "the link's host %q is not a valid name", clipText(u.Hostname(), 60))
+		host := u.Hostname()
+		if ip := net.ParseIP(host); ip == nil {
+			if host, err = idna.Lookup.ToASCII(host); err != nil {
+				return "", invalidf("url", "the link's host %q is not a valid name", clipText(u.Hostname(), 60))
+			}
+		} else if ip.To4() == nil {
+			host = "[" + host + "]"
 		}
 		if port := u.Port(); port != "" {
 			host += ":" + port
 		}
 		u.Host = host
 	case "mailto":
+		for k := range u.Query() {
+			if !mailtoFields[strings.ToLower(k)] {
+				return "", invalidf("url", "mail links may set only to, cc, bcc, subject and body, not %q", clipText(k, 20))
+			}
+		}
 	default:
 		return "", invalidf("url", "only https, http and mailto links are opened, not %q", clipText(u.Scheme, 20))
 	}

@@ -331,7 +331,14 @@ func TestCheckLink(t *testing.T) {
 		{"calculator://", "", "only https, http and mailto"},
 		{"https://user:pw@example.com", "", "user name or password"},
 		{"https:///nohost", "", "no host"},
+		{"https://[::1]:8080/x", "https://[::1]:8080/x", ""},
+		{"https://127.0.0.1/x", "https://127.0.0.1/x", ""},
+		{"mailto:a@example.com?subject=hi&body=there", "mailto:a@example.com?subject=hi&body=there", ""},
+		{"mailto:a@example.com?attach=/etc/passwd", "", "only to, cc, bcc, subject and body"},
+		{"https://example.com/\u202Egnp.exe", "", "invisible characters"},
+		{"https://exa\u200Bmple.com/", "", "invisible characters"},
 	} {
+		tc.in = strings.NewReplacer(`\u202E`, "\u202E", `\u200B`, "\u200B").Replace(tc.in)
 		shown, err := CheckLink(tc.in)
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
@@ -405,5 +412,112 @@ func TestExportAndImportThroughTheShell(t *testing.T) {
 	}
 	if imp, err := e.app.Import(); err != nil || imp.Chosen {
 		t.Fatalf("cancelled import: %+v %v", imp, err)
+	}
+}
+
+func TestSendWithoutKeyReturnsWhereThePromptIs(t *testing.T) {
+	e := newAppEnv(t)
+	_, err := e.app.Send("", "saved anyway")
+	ue := uiErr(t, err)
+	if ue.Kind != "auth" || ue.ConversationID == "" || ue.MessageID == "" {
+		t.Fatalf("error %+v should name the saved prompt", ue)
+	}
+	v, err := e.app.GetConversation(ue.ConversationID)
+	if err != nil || len(v.Messages) != 1 || v.Messages[0].ID != ue.MessageID || v.Messages[0].Content != "saved anyway" {
+		t.Fatalf("conversation %+v, %v", v, err)
+	}
+}
+
+func TestEnvironmentKeyStaysWithItsOrigin(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := store.Open(ctx, filepath.Join(dir, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	api := httptest.NewServer(llmtest.NewDevHandler(llmtest.DevConfig{Key: "sk-env-key-0123456789"}))
+	t.Cleanup(api.Close)
+	sf := settingsFile{path: filepath.Join(dir, "settings.json")}
+	s := settings.Default()
+	fake := settings.NewProvider(settings.PresetCustom)
+	fake.ID, fake.Name, fake.BaseURL, fake.DefaultModel = "fake", "Fake", api.URL+"/v1", "fake-model"
+	s.Providers = append(s.Providers, fake)
+	s.Defaults.ProviderID = "fake"
+	if err := sf.Save(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	env := func(name string) (string, bool) {
+		if name == secrets.EnvVar("fake") {
+			return "sk-env-key-0123456789", true
+		}
+		return "", false
+	}
+	keys := secrets.New(secrets.WithBackend(&memKeychain{m: map[string]string{}}), secrets.WithLookupEnv(env))
+	app, err := NewApp(ctx, Deps{Store: st, Settings: sf, Keys: keys, Client: llm.New(llm.WithHTTPClient(api.Client())),
+		Emitter: chat.EmitterFunc(func(string, any) {}), Shell: &fakeShell{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(app.shutdown)
+	if _, err := app.ListModels("fake"); err != nil {
+		t.Fatalf("the environment key is not used at its own origin: %v", err)
+	}
+	moved := app.Settings()
+	for i := range moved.Providers {
+		if moved.Providers[i].ID == "fake" {
+			moved.Providers[i].BaseURL = "http://127.0.0.1:1/v1"
+		}
+	}
+	if _, err := app.SaveSettings(moved); err != nil {
+		t.Fatal(err)
+	}
+	_, err = app.ListModels("fake")
+	if ue := uiErr(t, err); ue.Kind != "auth" || !strings.Contains(ue.Message, secrets.EnvVar("fake")) {
+		t.Fatalf("after moving the provider: %+v, want the environment key refused", ue)
+	}
+}
+
+func TestOptionsRefusedWhileAReplyIsWritten(t *testing.T) {
+	e := newAppEnv(t)
+	e.app.SetKey("fake", "sk-fake-key-0123456789")
+	s, err := e.app.Send("", "/long")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.app.SetConversationOptions(s.ConversationID, ConversationOptions{Model: "x"})
+	if ue := uiErr(t, err); ue.Kind != "busy" {
+		t.Fatalf("options during a reply: %+v, want busy", ue)
+	}
+	e.app.Stop(s.StreamID)
+	e.waitDone(t, s)
+}
+
+type failingWriter struct{ aborted, closed bool }
+
+func (w *failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+func (w *failingWriter) Close() error              { w.closed = true; return nil }
+func (w *failingWriter) Abort()                    { w.aborted = true }
+
+type failingShell struct {
+	fakeShell
+	w *failingWriter
+}
+
+func (s *failingShell) SaveFile(context.Context, string, string) (io.WriteCloser, string, bool, error) {
+	return s.w, "somewhere", true, nil
+}
+
+func TestFailedExportIsAbortedNotCommitted(t *testing.T) {
+	e := newAppEnv(t)
+	v, _ := e.app.NewConversation()
+	fw := &failingWriter{}
+	e.app.shell = &failingShell{w: fw}
+	_, err := e.app.ExportConversation(v.ID, "md", false)
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("export to a full disk: %v", err)
+	}
+	if !fw.aborted || fw.closed {
+		t.Fatalf("aborted=%v closed=%v: a failed export must be aborted, not committed", fw.aborted, fw.closed)
 	}
 }

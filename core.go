@@ -110,6 +110,17 @@ func createAtomic(path string) (*atomicFile, error) {
 	return &atomicFile{File: f, final: path}, nil
 }
 
+// Abort drops what was written; the file under the chosen name, if any,
+// stays as it was.
+func (f *atomicFile) Abort() {
+	if f.done {
+		return
+	}
+	f.done = true
+	f.File.Close()
+	os.Remove(f.File.Name())
+}
+
 func (f *atomicFile) Close() error {
 	if f.done {
 		return nil

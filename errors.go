@@ -25,6 +25,10 @@ type UIError struct {
 	Retryable bool                  `json:"retryable,omitempty"`
 	// UpgradeURL is where a premium model can be unlocked.
 	UpgradeURL string `json:"upgradeUrl,omitempty"`
+	// ConversationID and MessageID name a prompt that was saved although
+	// it could not be sent: the UI shows it instead of refilling its input.
+	ConversationID string `json:"conversationId,omitempty"`
+	MessageID      string `json:"messageId,omitempty"`
 }
 
 // Error returns the JSON form, which the frontend parses.
@@ -74,6 +78,14 @@ func clipText(s string, n int) string {
 func uiError(op string, err error) error {
 	if err == nil {
 		return nil
+	}
+	var ns *chat.NotSentError
+	if errors.As(err, &ns) {
+		var inner *UIError
+		errors.As(uiError(op, ns.Err), &inner)
+		out := *inner
+		out.ConversationID, out.MessageID = ns.ConversationID, ns.MessageID
+		return &out
 	}
 	var ue *UIError
 	if errors.As(err, &ue) {
