@@ -59,6 +59,26 @@ describe('sending', () => {
     expect(await screen.findByRole('dialog', { name: 'Settings' })).toBeTruthy();
   });
 
+  it('shows a prompt that was saved but not sent, and sends it again from there', async () => {
+    fake.conversations.set('c9', conversation('c9', 'Greeting', [message('u9', 'user', 'hello')]));
+    fake.app.Send = async () => {
+      throw JSON.stringify({
+        kind: 'auth',
+        message: 'There is no API key for Swarms yet: add one in Settings.',
+        conversationId: 'c9',
+        messageId: 'u9',
+      });
+    };
+    render(App);
+    await typeAndSend('hello');
+    expect(await pane().findByText('There is no API key for Swarms yet: add one in Settings.')).toBeTruthy();
+    // the prompt is shown in its conversation, not put back in the box
+    expect(await pane().findByText('hello')).toBeTruthy();
+    expect((screen.getByLabelText('Message') as HTMLTextAreaElement).value).toBe('');
+    await fireEvent.click(pane().getByRole('button', { name: 'Send again' }));
+    await waitFor(() => expect(fake.calls.find(([n]) => n === 'Regenerate')?.[1]).toEqual(['c9', 'u9']));
+  });
+
   it('shows a stream error inline with a way to the settings for auth problems', async () => {
     render(App);
     await typeAndSend('hi');

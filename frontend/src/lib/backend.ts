@@ -27,6 +27,9 @@ export interface UIError {
   requestId?: string;
   retryable?: boolean;
   upgradeUrl?: string;
+  /** Set when a prompt was saved although it could not be sent (e.g. no key). */
+  conversationId?: string;
+  messageId?: string;
 }
 
 export interface ErrorInfo {

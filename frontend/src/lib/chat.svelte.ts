@@ -189,7 +189,17 @@ export class ChatState {
     try {
       started = await api.send(convId, text);
     } catch (e) {
-      this.error = toUIError(e);
+      const err = toUIError(e);
+      this.error = err;
+      if (err.conversationId) {
+        // The prompt was saved but not sent (no key, no model): show it where
+        // it is, so that fixing the settings and continuing loses nothing and
+        // the message is not typed twice.
+        await this.open(err.conversationId);
+        this.error = err;
+        void this.refreshList();
+        return true;
+      }
       return false;
     }
     const user = placeholder(started.userMessageId, '', 'user', text);
