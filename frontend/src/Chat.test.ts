@@ -79,6 +79,20 @@ describe('sending', () => {
     await waitFor(() => expect(fake.calls.find(([n]) => n === 'Regenerate')?.[1]).toEqual(['c9', 'u9']));
   });
 
+  it('keeps showing a reply that could not be saved', async () => {
+    render(App);
+    await typeAndSend('write something');
+    await waitFor(() => expect(fake.lastStarted()).toBeDefined());
+    const s = fake.lastStarted()!;
+    await waitFor(() => expect(fake.listeners(s.event)).toBe(1));
+    fake.emit(s.event, ev(s, 1, 'delta', { delta: 'words only on screen' }));
+    fake.emit(s.event, ev(s, 2, 'error', { error: { message: 'The reply could not be saved: disk full', kind: 'storage' } }));
+    expect(await pane().findByText('The reply could not be saved: disk full')).toBeTruthy();
+    await waitFor(() => expect(fake.listeners(s.event)).toBe(0));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(pane().getByText('words only on screen')).toBeTruthy();
+  });
+
   it('shows a stream error inline with a way to the settings for auth problems', async () => {
     render(App);
     await typeAndSend('hi');

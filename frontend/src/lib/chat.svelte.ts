@@ -457,6 +457,9 @@ export class ChatState {
     this.unsubs.get(streamId)?.();
     this.unsubs.delete(streamId);
     const live = this.live[conversationId];
+    // When the reply could not be saved, the disk has less than the screen:
+    // keep showing what arrived instead of reloading it away.
+    const unsaved = live?.streamId === streamId && live.error?.kind === 'storage';
     if (live && live.streamId === streamId) {
       const c = this.current;
       if (c && c.id === conversationId) {
@@ -478,7 +481,7 @@ export class ChatState {
       }
       delete this.live[conversationId];
     }
-    if (this.current?.id === conversationId) {
+    if (this.current?.id === conversationId && !unsaved) {
       await this.reload(conversationId);
     }
     void this.refreshList();
