@@ -229,7 +229,7 @@ func (e *Engine) Edit(ctx context.Context, convID, userID, text string) (Started
 			return "", ErrNotFound
 		}
 		if m.Role != conversation.RoleUser {
-			return "", fmt.Errorf("edit: %w: only your own messages can be edited", ErrWrongRole)
+			return "", fmt.Errorf("%w: only your own messages can be edited", ErrWrongRole)
 		}
 		u := c.AddChild(conversation.Message{
 			ParentID: m.ParentID, Role: conversation.RoleUser, Content: conversation.TextContent(text),
