@@ -96,7 +96,9 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, ctx: ctx, events: make(chan chat.StreamEvent, 1024)}
-	co, err := openCore(ctx, &App{}, chat.EmitterFunc(c.emit), cliShell{c: c})
+	log, closeLog := openLog()
+	defer closeLog()
+	co, err := openCore(ctx, &App{}, log, chat.EmitterFunc(c.emit), cliShell{c: c})
 	if err != nil {
 		fmt.Fprintln(stderr, "murmur:", Readable(err))
 		return 1

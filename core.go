@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -29,10 +28,9 @@ type core struct {
 	close func() error
 }
 
-// openCore opens the conversation store, loads the settings and builds App
+// openCore opens the conversation store, loads the settings and fills app
 // for a native shell.
-func openCore(ctx context.Context, app *App, emit chat.Emitter, shell Shell) (*core, error) {
-	log, logFile := openLog()
+func openCore(ctx context.Context, app *App, log *slog.Logger, emit chat.Emitter, shell Shell) (*core, error) {
 	dir, err := store.DefaultDir()
 	if err != nil {
 		return nil, fmt.Errorf("find the data folder: %w", err)
@@ -71,26 +69,23 @@ func openCore(ctx context.Context, app *App, emit chat.Emitter, shell Shell) (*c
 	}
 	return &core{app: app, store: st, log: log, close: func() error {
 		app.shutdown()
-		err := st.Close()
-		if logFile != nil {
-			logFile.Close()
-		}
-		return err
+		return st.Close()
 	}}, nil
 }
 
 // openLog opens $XDG_STATE_HOME/murmur/murmur.log; without it, logs are
-// dropped. Nothing logs keys, headers or message text.
-func openLog() (*slog.Logger, io.Closer) {
+// dropped. Nothing logs keys, headers or message text. The returned func
+// closes the file.
+func openLog() (*slog.Logger, func()) {
 	path, err := xdg.StateFile(filepath.Join("murmur", "murmur.log"))
 	if err != nil {
-		return slog.New(slog.DiscardHandler), nil
+		return slog.New(slog.DiscardHandler), func() {}
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
-		return slog.New(slog.DiscardHandler), nil
+		return slog.New(slog.DiscardHandler), func() {}
 	}
-	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})), f
+	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})), func() { f.Close() }
 }
 
 // atomicFile is how native shells write an export: to a temp file

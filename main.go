@@ -61,10 +61,8 @@ type desktop struct {
 func runDesktop() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	log, logFile := openLog()
-	if logFile != nil {
-		defer logFile.Close()
-	}
+	log, closeLog := openLog()
+	defer closeLog()
 	d := &desktop{ctx: ctx, cancel: cancel, app: &App{}, log: log, state: windowstate.Default()}
 	if p, err := windowstate.DefaultPath(); err != nil {
 		log.Warn("window size will not be remembered", "err", err)
@@ -137,7 +135,7 @@ func (d *desktop) startState() options.WindowStartState {
 // app quits.
 func (d *desktop) startup(ctx context.Context) {
 	d.wailsCtx = ctx
-	c, err := openCore(d.ctx, d.app, wailsEmitter{d: d}, wailsShell{d: d})
+	c, err := openCore(d.ctx, d.app, d.log, wailsEmitter{d: d}, wailsShell{d: d})
 	if err != nil {
 		d.startErr = err
 		runtime.MessageDialog(ctx, runtime.MessageDialogOptions{
