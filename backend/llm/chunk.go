@@ -275,5 +275,5 @@ func (s *Stream) queueText(kind EventKind, index int, f strField) error {
 
 func (s *Stream) badChunk(data []byte, err error) *Error {
 	return &Error{Kind: KindBadResponse, Status: s.cl.resp.StatusCode, RequestID: s.reqID, Partial: s.delivered,
-		Message: redact(fmt.Sprintf("the server sent a chunk that is not valid JSON (%v): %s", err, printable(data)), s.cl.key), Err: err}
+		Message: fmt.Sprintf("the server sent a chunk that is not valid JSON (%v): %s", err, printable([]byte(redact(string(data), s.cl.key)))), Err: err}
 }

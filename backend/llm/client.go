@@ -167,8 +167,13 @@ func New(opts ...Option) *Client {
 			return errors.New("stopped after 10 redirects")
 		}
 		if !sameOrigin(req.URL, via[0].URL) {
-			req.Header.Del("Authorization")
-			req.Header.Del("X-Api-Key")
+			// Another origin gets no credentials: neither the auth headers
+			// nor the provider's own extra headers, which may carry tokens.
+			for name := range req.Header {
+				if !redirectSafeHeaders[http.CanonicalHeaderKey(name)] {
+					req.Header.Del(name)
+				}
+			}
 		}
 		if next != nil {
 			return next(req, via)
@@ -188,6 +193,12 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// redirectSafeHeaders are the only request headers sent on to another origin
+// after a redirect.
+var redirectSafeHeaders = map[string]bool{
+	"Accept": true, "Accept-Encoding": true, "Content-Type": true, "User-Agent": true,
 }
 
 func sameOrigin(a, b *url.URL) bool {

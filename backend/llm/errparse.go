@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -242,11 +243,21 @@ func requestID(h http.Header) string {
 	return ""
 }
 
+// durationOf converts n units to a duration, saturating instead of
+// overflowing for absurd values (1e30, +Inf): such a wait is refused, not
+// turned into a negative one and retried at once.
+func durationOf(n float64, unit time.Duration) time.Duration {
+	if math.IsNaN(n) || n >= float64(math.MaxInt64)/float64(unit) {
+		return time.Duration(math.MaxInt64)
+	}
+	return time.Duration(n * float64(unit))
+}
+
 // retryAfter reads retry-after-ms, then Retry-After (seconds or HTTP date).
 func retryAfter(h http.Header, now time.Time) time.Duration {
 	if v := h.Get("Retry-After-Ms"); v != "" {
 		if ms, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && ms > 0 {
-			return time.Duration(ms * float64(time.Millisecond))
+			return durationOf(ms, time.Millisecond)
 		}
 	}
 	v := strings.TrimSpace(h.Get("Retry-After"))
@@ -257,7 +268,7 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 		if s <= 0 {
 			return 0
 		}
-		return time.Duration(s * float64(time.Second))
+		return durationOf(s, time.Second)
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {

@@ -158,11 +158,13 @@ func (s *Stream) Next() bool {
 			s.fail(s.readError(err))
 			return false
 		}
-		s.cl.wd.dataArrived()
 		if ev.Type == "error" {
+			s.cl.wd.dataArrived()
 			eb, ok := parseErrorBody(ev.Data)
 			if !ok {
-				eb.Message = printable(ev.Data)
+				// Redact before cutting the text short, or a key across the
+				// cut would survive in part.
+				eb.Message = printable([]byte(redact(string(ev.Data), s.cl.key)))
 			}
 			s.fail(streamError(eb, s.cl.resp.StatusCode, s.reqID, s.cl.key, s.delivered))
 			return false
@@ -170,6 +172,11 @@ func (s *Stream) Next() bool {
 		if ev.Type != "message" {
 			continue
 		}
+		if len(bytes.TrimSpace(ev.Data)) == 0 {
+			// "data:" alone dispatches an empty event: a keep-alive, not a chunk.
+			continue
+		}
+		s.cl.wd.dataArrived()
 		if isDone(ev.Data) {
 			s.end()
 			return false
