@@ -105,6 +105,21 @@ func IsSecretName(name string) bool {
 	return strings.HasSuffix(n, "-key") || strings.HasSuffix(n, "_key")
 }
 
+// secretPrefixes start values that are credentials whatever the header is
+// called: auth schemes and the key formats of common providers.
+var secretPrefixes = []string{"bearer ", "basic ", "token ", "sk-", "sk_", "pk-", "rk-", "gsk_", "xai-", "key-", "ghp_", "aiza"}
+
+// looksLikeSecret reports whether a header value looks like a credential.
+func looksLikeSecret(v string) bool {
+	l := strings.ToLower(strings.TrimSpace(v))
+	for _, p := range secretPrefixes {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // Validate checks the settings and returns every problem, errors and
 // warnings, in document order.
 func (s Settings) Validate() []FieldError {
@@ -239,6 +254,8 @@ func (p Provider) validate(base string) []FieldError {
 			add(path, "the %s header is set by Murmur itself and cannot be changed", k)
 		case strings.ContainsAny(p.Headers[k], "\r\n\x00"):
 			add(path, "a header value cannot contain line breaks")
+		case looksLikeSecret(p.Headers[k]):
+			add(path, "the value of %s looks like a key or token: %s", k, keychainAdvice)
 		}
 	}
 	bodyNames := sortedExtraNames(p.ExtraBody)

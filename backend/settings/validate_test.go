@@ -42,6 +42,8 @@ func TestValidate(t *testing.T) {
 		{"api-key header", func(s *Settings) { s.Providers[0].Headers = map[string]string{"api-key": "x"} }, "providers[0].headers.api-key", "put keys in the keychain", false},
 		{"cookie header", func(s *Settings) { s.Providers[0].Headers = map[string]string{"Cookie": "s=1"} }, "providers[0].headers.Cookie", "put keys in the keychain", false},
 		{"token header", func(s *Settings) { s.Providers[0].Headers = map[string]string{"X-Access-Token": "t"} }, "providers[0].headers.X-Access-Token", "put keys in the keychain", false},
+		{"bearer in a custom header", func(s *Settings) { s.Providers[0].Headers = map[string]string{"X-Custom": "Bearer abc"} }, "providers[0].headers.X-Custom", "looks like a key or token", false},
+		{"key in a custom header", func(s *Settings) { s.Providers[0].Headers = map[string]string{"X-Org": "sk-proj-123"} }, "providers[0].headers.X-Org", "looks like a key or token", false},
 		{"bad header name", func(s *Settings) { s.Providers[0].Headers = map[string]string{"X Title": "a"} }, "providers[0].headers.X Title", "not a valid header name", false},
 		{"header value with newline", func(s *Settings) { s.Providers[0].Headers = map[string]string{"X-Title": "a\r\nX-Evil: 1"} }, "providers[0].headers.X-Title", "line breaks", false},
 		{"same header twice", func(s *Settings) { s.Providers[0].Headers = map[string]string{"X-Title": "a", "x-title": "b"} }, "providers[0].headers.x-title", "also given as X-Title", false},
