@@ -270,8 +270,13 @@ func (s *Store) Get(ctx context.Context, id string) (*conversation.Conversation,
 	}
 	c, _, err := s.read(id)
 	if errors.Is(err, ErrCorrupt) {
+		// Read again under the write lock: a save may have replaced the file
+		// since, and a good file must never go to quarantine.
 		s.wmu.Lock()
-		s.quarantineChanged(ctx, id, err)
+		c, _, err = s.read(id)
+		if errors.Is(err, ErrCorrupt) {
+			s.quarantineChanged(ctx, id, err)
+		}
 		s.wmu.Unlock()
 	}
 	if err != nil {
@@ -346,7 +351,7 @@ func (s *Store) Save(ctx context.Context, c *conversation.Conversation) error {
 	if err != nil {
 		return writeError("save conversation "+c.ID, err)
 	}
-	s.indexed(ctx, cat, cat.put(ctx, c, st))
+	s.indexed(ctx, cat, cat.put(context.WithoutCancel(ctx), c, st))
 	return nil
 }
 
@@ -406,7 +411,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	}
 	err = s.fs.Remove(s.path(id))
 	if errors.Is(err, fs.ErrNotExist) {
-		s.indexed(ctx, cat, cat.remove(ctx, id))
+		s.indexed(ctx, cat, cat.remove(context.WithoutCancel(ctx), id))
 		return fmt.Errorf("delete conversation %s: %w", id, ErrNotFound)
 	}
 	if err != nil {
@@ -417,7 +422,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 			s.log.Warn("store: folder fsync after delete failed", "conversation", id, "err", err)
 		}
 	}
-	s.indexed(ctx, cat, cat.remove(ctx, id))
+	s.indexed(ctx, cat, cat.remove(context.WithoutCancel(ctx), id))
 	return nil
 }
 
@@ -524,20 +529,22 @@ func (s *Store) modify(ctx context.Context, op, id string, fn func(*conversation
 		return writeError(op+" "+id, err)
 	}
 	if msgID != "" {
-		s.indexed(ctx, cat, cat.putMessage(ctx, c, msgID, st))
+		s.indexed(ctx, cat, cat.putMessage(context.WithoutCancel(ctx), c, msgID, st))
 	} else {
-		s.indexed(ctx, cat, cat.put(ctx, c, st))
+		s.indexed(ctx, cat, cat.put(context.WithoutCancel(ctx), c, st))
 	}
 	return nil
 }
 
 // indexed handles the result of an index update made under wmu: on failure
-// the store switches to working from the files.
+// the store switches to working from the files. The update itself runs on a
+// context that is not cancelled with the caller's: once the file is written,
+// the index must follow it, or the conversation would vanish from the list.
 func (s *Store) indexed(ctx context.Context, cat catalog, err error) {
-	if err == nil || ctx.Err() != nil {
+	if err == nil {
 		return
 	}
-	s.degradeLocked(ctx, cat, err)
+	s.degradeLocked(context.WithoutCancel(ctx), cat, err)
 }
 
 // degrade switches from a failing catalog to one built from the files and
@@ -600,7 +607,7 @@ func (s *Store) quarantineChanged(ctx context.Context, id string, reason error) 
 	s.report.Quarantined = append(s.report.Quarantined, q)
 	cat := s.cat
 	s.mu.Unlock()
-	s.indexed(ctx, cat, cat.remove(ctx, id))
+	s.indexed(ctx, cat, cat.remove(context.WithoutCancel(ctx), id))
 }
 
 func truncate(s string, n int) string {

@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// hookFS is the real filesystem with callbacks after reads and renames, to
+// run a second operation at the worst moment of a first.
+type hookFS struct {
+	osFS
+	onRead   func(name string)
+	onRename func(newpath string)
+}
+
+func (h *hookFS) ReadFile(name string) ([]byte, error) {
+	b, err := h.osFS.ReadFile(name)
+	if h.onRead != nil {
+		h.onRead(name)
+	}
+	return b, err
+}
+
+func (h *hookFS) Rename(oldpath, newpath string) error {
+	err := h.osFS.Rename(oldpath, newpath)
+	if h.onRename != nil {
+		h.onRename(newpath)
+	}
+	return err
+}
+
+func TestGetNeverQuarantinesAFileSavedMeanwhile(t *testing.T) {
+	dir := t.TempDir()
+	h := &hookFS{}
+	s := openT(t, dir, withFS(h))
+	c := newConv("hello", 1, "first")
+	mustSave(t, s, c)
+	<-s.Reconciled()
+	if err := os.WriteFile(filepath.Join(dir, "conversations", c.ID+".json"), []byte("{broken"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fired := false
+	h.onRead = func(name string) {
+		if fired || !strings.Contains(name, c.ID) {
+			return
+		}
+		fired = true
+		c.Title = "saved meanwhile"
+		if err := s.Save(context.Background(), c); err != nil {
+			t.Errorf("save: %v", err)
+		}
+	}
+	got, err := s.Get(context.Background(), c.ID)
+	h.onRead = nil
+	if err != nil || got.Title != "saved meanwhile" {
+		t.Fatalf("Get = %v, %v; want the file saved meanwhile", got, err)
+	}
+	if q := s.OpenReport().Quarantined; len(q) != 0 {
+		t.Fatalf("a good file went to quarantine: %+v", q)
+	}
+}
+
+func TestSaveCancelledAfterTheWriteStaysListed(t *testing.T) {
+	dir := t.TempDir()
+	h := &hookFS{}
+	s := openT(t, dir, withFS(h))
+	<-s.Reconciled()
+	ctx, cancel := context.WithCancel(context.Background())
+	c := newConv("new one", 1, "text")
+	h.onRename = func(n string) {
+		if strings.HasSuffix(n, c.ID+".json") {
+			cancel()
+		}
+	}
+	err := s.Save(ctx, c)
+	h.onRename = nil
+	if err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatalf("Save: %v", err)
+	}
+	if _, err := s.Get(context.Background(), c.ID); err != nil {
+		t.Fatalf("the written file cannot be read back: %v", err)
+	}
+	p, err := s.List(context.Background(), ListQuery{})
+	if err != nil || len(p.Items) != 1 || p.Items[0].ID != c.ID {
+		t.Fatalf("List = %+v, %v; the saved conversation must be listed", p.Items, err)
+	}
+}
