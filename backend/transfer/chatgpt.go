@@ -256,7 +256,14 @@ func (im *importer) fromChatGPT(val []byte) (*conversation.Conversation, []strin
 		c.CreatedAt = t
 	}
 	var counts gptCounts
-	pendingReasoning := ""
+	// Builders, not +=: a hostile export can hold thousands of thoughts or
+	// same-author messages in a row, and repeated concatenation is quadratic.
+	var pendingReasoning, lastText strings.Builder
+	flushLast := func() {
+		if n := len(c.Messages); n > 0 {
+			c.Messages[n-1].Content.Text = lastText.String()
+		}
+	}
 	last := c.CreatedAt
 	lastModel := ""
 	for _, m := range path {
@@ -309,10 +316,10 @@ func (im *importer) fromChatGPT(val []byte) (*conversation.Conversation, []strin
 		case "thoughts":
 			for _, th := range ct.Thoughts {
 				if s := rawString(th.Summary); s != "" {
-					pendingReasoning += "**" + s + "**\n\n"
+					pendingReasoning.WriteString("**" + s + "**\n\n")
 				}
 				if s := rawString(th.Content); s != "" {
-					pendingReasoning += s + "\n\n"
+					pendingReasoning.WriteString(s + "\n\n")
 				}
 			}
 			continue
@@ -347,10 +354,11 @@ func (im *importer) fromChatGPT(val []byte) (*conversation.Conversation, []strin
 		if n := len(c.Messages); n > 0 && c.Messages[n-1].Role == conversation.Role(role) {
 			// Joined: a reply split by tool use, or a resent prompt.
 			prev := &c.Messages[n-1]
-			prev.Content.Text += "\n\n" + text
-			if role == "assistant" && pendingReasoning != "" {
-				prev.Reasoning = strings.TrimSpace(prev.Reasoning + "\n\n" + pendingReasoning)
-				pendingReasoning = ""
+			lastText.WriteString("\n\n")
+			lastText.WriteString(text)
+			if role == "assistant" && pendingReasoning.Len() > 0 {
+				prev.Reasoning = strings.TrimSpace(prev.Reasoning + "\n\n" + pendingReasoning.String())
+				pendingReasoning.Reset()
 			}
 			continue
 		}
@@ -362,11 +370,15 @@ func (im *importer) fromChatGPT(val []byte) (*conversation.Conversation, []strin
 			msg.ParentID = c.Messages[n-1].ID
 		}
 		if role == "assistant" {
-			msg.Reasoning = strings.TrimSpace(pendingReasoning)
-			pendingReasoning = ""
+			msg.Reasoning = strings.TrimSpace(pendingReasoning.String())
+			pendingReasoning.Reset()
 		}
+		flushLast()
+		lastText.Reset()
+		lastText.WriteString(text)
 		c.Messages = append(c.Messages, msg)
 	}
+	flushLast()
 	if len(c.Messages) == 0 {
 		return nil, nil, title, errors.New("its current branch has no user or assistant messages")
 	}

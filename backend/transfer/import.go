@@ -149,6 +149,8 @@ type Result struct {
 	Kind     Kind
 	Imported []Item
 	Skipped  []Skip
+	// MoreSkipped counts skipped items beyond the first MaxSkipsListed.
+	MoreSkipped int
 	// Ignored counts zip entries that are not conversations (images, HTML,
 	// the index of an export) and were passed over.
 	Ignored int
@@ -427,9 +429,18 @@ func (im *importer) add(source string, index int, build func() (*conversation.Co
 	return nil
 }
 
+// MaxSkipsListed is how many skipped items a Result lists one by one; the
+// rest are only counted, so that a file of a million bad entries cannot
+// fill memory with reasons.
+const MaxSkipsListed = 1000
+
 func (im *importer) skip(s Skip) {
-	s.Title = displayName(s.Title)
-	im.res.Skipped = append(im.res.Skipped, s)
+	if len(im.res.Skipped) >= MaxSkipsListed {
+		im.res.MoreSkipped++
+	} else {
+		s.Title = displayName(s.Title)
+		im.res.Skipped = append(im.res.Skipped, s)
+	}
 	im.report(false)
 }
 
@@ -448,7 +459,7 @@ func (im *importer) report(final bool) {
 		return
 	}
 	im.lastReport = done
-	im.prog(Progress{Done: done, Total: im.total, Imported: len(im.res.Imported), Skipped: len(im.res.Skipped)})
+	im.prog(Progress{Done: done, Total: im.total, Imported: len(im.res.Imported), Skipped: len(im.res.Skipped) + im.res.MoreSkipped})
 }
 
 // countingReaderAt counts the bytes read through it, for progress.

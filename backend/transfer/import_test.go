@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -295,4 +296,45 @@ func TestImportChatGPTVoiceAndSplitExport(t *testing.T) {
 	if !strings.Contains(strings.Join(res.Imported[0].Notes, ";"), "1 image or file") {
 		t.Errorf("notes = %q", res.Imported[0].Notes)
 	}
+}
+
+func TestHostileImportsStayLinear(t *testing.T) {
+	t.Run("a million bad entries are counted, not listed", func(t *testing.T) {
+		data := []byte("[" + strings.Repeat("1,", 200_000) + "1]")
+		res, err := Import(context.Background(), bytes.NewReader(data), int64(len(data)), "many.json",
+			func(context.Context, *conversation.Conversation) error { return nil }, ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Skipped) != MaxSkipsListed || res.MoreSkipped != 200_001-MaxSkipsListed {
+			t.Fatalf("listed %d, counted %d more", len(res.Skipped), res.MoreSkipped)
+		}
+	})
+	t.Run("thousands of thoughts and same-author parts", func(t *testing.T) {
+		// 20,000 nodes in one branch alternating thoughts and assistant text,
+		// all joined into one reply (built with strings.Builder, since
+		// repeated concatenation is quadratic in the number of parts).
+		var b strings.Builder
+		b.WriteString(`[{"title":"big","current_node":"n20000","mapping":{`)
+		b.WriteString(`"n0":{"id":"n0","message":{"author":{"role":"user"},"content":{"content_type":"text","parts":["q"]}},"parent":null}`)
+		for i := 1; i <= 20000; i++ {
+			content := `{"content_type":"text","parts":["part"]}`
+			if i%2 == 1 {
+				content = `{"content_type":"thoughts","thoughts":[{"summary":"s","content":"thinking"}]}`
+			}
+			fmt.Fprintf(&b, `,"n%d":{"id":"n%d","message":{"author":{"role":"assistant"},"content":%s},"parent":"n%d"}`, i, i, content, i-1)
+		}
+		b.WriteString(`}}]`)
+		data := []byte(b.String())
+		var got *conversation.Conversation
+		res, err := Import(context.Background(), bytes.NewReader(data), int64(len(data)), "conversations.json",
+			func(_ context.Context, c *conversation.Conversation) error { got = c; return nil }, ImportOptions{})
+		if err != nil || len(res.Imported) != 1 {
+			t.Fatalf("import: %+v %v", res, err)
+		}
+		reply := got.Messages[len(got.Messages)-1]
+		if n := strings.Count(reply.Content.Text, "part"); n != 10000 {
+			t.Fatalf("joined reply holds %d parts, want 10000", n)
+		}
+	})
 }
