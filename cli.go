@@ -478,10 +478,13 @@ func (c *cli) importFile(args []string) error {
 	for _, sk := range res.Result.Skipped {
 		fmt.Fprintf(c.stdout, "skipped  %s #%d %s: %s\n", sk.Source, sk.Index, oneLine(sk.Title, 40), sk.Reason)
 	}
+	if n := res.Result.MoreSkipped; n > 0 {
+		fmt.Fprintf(c.stdout, "skipped  %d more (not listed)\n", n)
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stderr, "%d imported, %d skipped\n", len(res.Result.Imported), len(res.Result.Skipped))
+	fmt.Fprintf(c.stderr, "%d imported, %d skipped\n", len(res.Result.Imported), len(res.Result.Skipped)+res.Result.MoreSkipped)
 	return nil
 }
 

@@ -252,6 +252,13 @@ func (s *Store) reconcile(ctx context.Context, ix *sqlIndex, entries []os.DirEnt
 	if err != nil {
 		return err
 	}
+	// A changed file that no longer loads was quarantined (moved away):
+	// its old row must go too, or the list would show what Get cannot open.
+	for _, id := range todo {
+		if _, was := known[id]; was && !s.exists(s.path(id)) {
+			gone = append(gone, id)
+		}
+	}
 	for _, id := range gone {
 		if err := ix.remove(ctx, id); err != nil {
 			return err

@@ -89,3 +89,30 @@ func TestSaveCancelledAfterTheWriteStaysListed(t *testing.T) {
 		t.Fatalf("List = %+v, %v; the saved conversation must be listed", p.Items, err)
 	}
 }
+
+func TestFileDamagedWhileClosedLeavesTheList(t *testing.T) {
+	dir := t.TempDir()
+	s := openT(t, dir)
+	good, victim := newConv("good", 1, "a"), newConv("victim", 2, "b")
+	mustSave(t, s, good, victim)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Damaged behind the app's back: another size, so reconcile reads it.
+	if err := os.WriteFile(filepath.Join(dir, "conversations", victim.ID+".json"), []byte("{broken, and longer than before"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	<-s2.Reconciled()
+	p, err := s2.List(context.Background(), ListQuery{})
+	if err != nil || len(p.Items) != 1 || p.Items[0].ID != good.ID {
+		t.Fatalf("List = %v, %v; want only the good conversation", titles(p), err)
+	}
+	if q := s2.OpenReport().Quarantined; len(q) != 1 || !strings.HasPrefix(q[0].File, victim.ID) {
+		t.Fatalf("quarantined %+v", q)
+	}
+}

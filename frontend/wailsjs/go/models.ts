@@ -956,6 +956,7 @@ export namespace transfer {
 	    Kind: string;
 	    Imported: Item[];
 	    Skipped: Skip[];
+	    MoreSkipped: number;
 	    Ignored: number;
 	
 	    static createFrom(source: any = {}) {
@@ -967,6 +968,7 @@ export namespace transfer {
 	        this.Kind = source["Kind"];
 	        this.Imported = this.convertValues(source["Imported"], Item);
 	        this.Skipped = this.convertValues(source["Skipped"], Skip);
+	        this.MoreSkipped = source["MoreSkipped"];
 	        this.Ignored = source["Ignored"];
 	    }
 	
