@@ -117,6 +117,8 @@ func uiError(op string, err error) error {
 	case errors.Is(err, store.ErrDiskFull), errors.Is(err, store.ErrReadOnly), errors.Is(err, store.ErrPermission),
 		errors.Is(err, store.ErrLocked), errors.Is(err, store.ErrCorrupt):
 		kind = "storage"
+	case errors.Is(err, store.ErrNewerVersion):
+		kind = "newer_version"
 	case errors.Is(err, context.Canceled):
 		kind = "canceled"
 	}

@@ -313,6 +313,10 @@ const (
 // ErrInvalid wraps every validation failure.
 var ErrInvalid = errors.New("invalid conversation")
 
+// ErrNewerVersion marks a document of a schema version newer than this
+// Murmur reads: not damaged, only not understood. Readers leave it alone.
+var ErrNewerVersion = errors.New("written by a newer version of Murmur")
+
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
 }
@@ -324,7 +328,11 @@ func (c *Conversation) Validate() error {
 	if c.Format != Format {
 		return invalid("format is %q, want %q", c.Format, Format)
 	}
-	if c.Version < 1 || c.Version > SchemaVersion {
+	if c.Version > SchemaVersion {
+		return fmt.Errorf("%w: %w: schema version %d (this Murmur reads 1 to %d); update Murmur to open it",
+			ErrInvalid, ErrNewerVersion, c.Version, SchemaVersion)
+	}
+	if c.Version < 1 {
 		return invalid("schema version %d is not supported (this Murmur reads 1 to %d)", c.Version, SchemaVersion)
 	}
 	if !ValidID(c.ID) {

@@ -252,10 +252,17 @@ func (s *Store) reconcile(ctx context.Context, ix *sqlIndex, entries []os.DirEnt
 	if err != nil {
 		return err
 	}
-	// A changed file that no longer loads was quarantined (moved away):
-	// its old row must go too, or the list would show what Get cannot open.
+	// A changed file that no longer loads was quarantined (moved away) or
+	// is now from a newer Murmur: its old row must go too, or the list would
+	// show what Get cannot open.
+	s.mu.RLock()
+	newer := make(map[string]bool, len(s.report.Newer))
+	for _, id := range s.report.Newer {
+		newer[id] = true
+	}
+	s.mu.RUnlock()
 	for _, id := range todo {
-		if _, was := known[id]; was && !s.exists(s.path(id)) {
+		if _, was := known[id]; was && (newer[id] || !s.exists(s.path(id))) {
 			gone = append(gone, id)
 		}
 	}

@@ -219,6 +219,12 @@ func (s *Store) load(id string) (*conversation.Conversation, fileStat, bool) {
 		s.quarantineAtOpen(id+fileExt, err)
 		return nil, fileStat{}, false
 	}
+	if errors.Is(err, ErrNewerVersion) {
+		s.mu.Lock()
+		s.report.Newer = append(s.report.Newer, id)
+		s.mu.Unlock()
+		return nil, fileStat{}, false
+	}
 	if err != nil {
 		// Unreadable (permissions, I/O): leave it where it is, keep going.
 		s.log.Error("store: could not read a conversation", "conversation", id, "err", err)

@@ -116,3 +116,47 @@ func TestFileDamagedWhileClosedLeavesTheList(t *testing.T) {
 		t.Fatalf("quarantined %+v", q)
 	}
 }
+
+func TestFileFromANewerMurmurIsLeftAlone(t *testing.T) {
+	dir := t.TempDir()
+	s := openT(t, dir)
+	old, future := newConv("old", 1, "a"), newConv("future", 2, "b")
+	mustSave(t, s, old, future)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "conversations", future.ID+".json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer := strings.Replace(string(b), `"version":1`, `"version":2`, 1)
+	if newer == string(b) {
+		t.Fatal("test file has no version 1 member")
+	}
+	if err := os.WriteFile(path, []byte(newer), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	<-s2.Reconciled()
+	rep := s2.OpenReport()
+	if len(rep.Quarantined) != 0 || len(rep.Newer) != 1 || rep.Newer[0] != future.ID {
+		t.Fatalf("report %+v: the newer file must be reported, not quarantined", rep)
+	}
+	if p, _ := s2.List(context.Background(), ListQuery{}); len(p.Items) != 1 || p.Items[0].ID != old.ID {
+		t.Fatalf("List = %v", titles(p))
+	}
+	if _, err := s2.Get(context.Background(), future.ID); !errors.Is(err, ErrNewerVersion) || !strings.Contains(err.Error(), "update Murmur") {
+		t.Fatalf("Get = %v", err)
+	}
+	if err := s2.Rename(context.Background(), future.ID, "x"); !errors.Is(err, ErrNewerVersion) {
+		t.Fatalf("Rename of a newer file = %v, want it refused", err)
+	}
+	if after, _ := os.ReadFile(path); string(after) != newer {
+		t.Fatal("the newer file was changed")
+	}
+}

@@ -304,7 +304,9 @@ func decode(id string, b []byte) (*conversation.Conversation, error) {
 	if err := json.Unmarshal(b, &c); err != nil {
 		return nil, fmt.Errorf("%w: not valid JSON: %v", ErrCorrupt, err)
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.Validate(); errors.Is(err, conversation.ErrNewerVersion) {
+		return nil, fmt.Errorf("%w: %v", ErrNewerVersion, err)
+	} else if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	if c.ID != id {

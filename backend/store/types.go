@@ -16,6 +16,9 @@ var (
 	ErrLocked = errors.New("another Murmur is using the data folder")
 	// ErrCorrupt: a conversation file did not parse; it was moved to quarantine.
 	ErrCorrupt = errors.New("conversation file is damaged")
+	// ErrNewerVersion: the file was written by a newer Murmur. It is left
+	// as it is: not listed, not quarantined, never overwritten.
+	ErrNewerVersion = errors.New("conversation file is from a newer Murmur")
 	// ErrClosed: the Store was closed.
 	ErrClosed = errors.New("store is closed")
 	// ErrDiskFull, ErrReadOnly and ErrPermission classify a failed write.
@@ -117,6 +120,8 @@ type OpenReport struct {
 	Quarantined []Quarantined
 	// Recovered lists conversations whose streaming messages became interrupted.
 	Recovered []string
+	// Newer lists the files (ids) written by a newer Murmur, left untouched.
+	Newer []string
 	// Reindexed counts the files (re)read into the index because they were
 	// new or changed; Removed counts index rows whose file was gone.
 	Reindexed int
