@@ -15,14 +15,7 @@ import (
 // request with Stream set to true is sent with stream false. A server that
 // answers with an event stream anyway is read as one.
 func (c *Client) Complete(ctx context.Context, p Provider, key string, req *Request) (*Completion, error) {
-	if err := req.validate(); err != nil {
-		return nil, err
-	}
-	body, err := req.body(false, p.ExtraBody)
-	if err != nil {
-		return nil, err
-	}
-	cl, err := c.send(ctx, p, key, "POST", "/chat/completions", body, false)
+	cl, err := c.postChat(ctx, p, key, req, false)
 	if err != nil {
 		return nil, err
 	}

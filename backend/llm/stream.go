@@ -12,20 +12,26 @@ import (
 	"murmur/backend/sse"
 )
 
+// postChat validates req and posts it to the provider's chat completions
+// endpoint, streamed or not, with the retries of the policy.
+func (c *Client) postChat(ctx context.Context, p Provider, key string, req *Request, stream bool) (*call, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	body, err := req.body(stream, p.ExtraBody)
+	if err != nil {
+		return nil, err
+	}
+	return c.send(ctx, p, key, "POST", "/chat/completions", body, stream)
+}
+
 // Stream sends a streamed request (stream: true is always sent) and returns
 // the reply as an iterator of events once the response headers arrived.
 // Errors before that (HTTP status, connection) are returned here, after the
 // retries of the policy; errors later come from Stream.Err. The caller must
 // Close the stream. To stop a stream from another goroutine, cancel ctx.
 func (c *Client) Stream(ctx context.Context, p Provider, key string, req *Request) (*Stream, error) {
-	if err := req.validate(); err != nil {
-		return nil, err
-	}
-	body, err := req.body(true, p.ExtraBody)
-	if err != nil {
-		return nil, err
-	}
-	cl, err := c.send(ctx, p, key, "POST", "/chat/completions", body, true)
+	cl, err := c.postChat(ctx, p, key, req, true)
 	if err != nil {
 		return nil, err
 	}
