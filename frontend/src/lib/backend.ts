@@ -274,6 +274,8 @@ export interface ImportResult {
     Kind: string;
     Imported: Array<{ ID: string; Title: string; Source: string; Messages: number; Notes: string[] | null }> | null;
     Skipped: Array<{ Source: string; Index: number; Title: string; Reason: string }> | null;
+    /** Skipped items beyond the listed ones, counted only. */
+    MoreSkipped: number;
     Ignored: number;
   };
 }

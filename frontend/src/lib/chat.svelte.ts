@@ -371,7 +371,8 @@ export class ChatState {
       let text = `Imported ${imported.length} conversation${imported.length === 1 ? '' : 's'}`;
       if (skipped.length > 0) {
         const first = skipped[0]!;
-        text += `; skipped ${skipped.length} (${first.Title ? first.Title + ': ' : ''}${first.Reason}${skipped.length > 1 ? ', …' : ''})`;
+        const total = skipped.length + (r.result.MoreSkipped ?? 0);
+        text += `; skipped ${total} (${first.Title ? first.Title + ': ' : ''}${first.Reason}${total > 1 ? ', …' : ''})`;
       }
       this.notice = text + '.';
       await this.refreshList();
