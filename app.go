@@ -90,7 +90,6 @@ type App struct {
 	keys    *secrets.Keys
 	client  *llm.Client
 	shell   Shell
-	emit    chat.Emitter
 	engine  *chat.Engine
 	log     *slog.Logger
 
@@ -129,7 +128,7 @@ func (a *App) init(ctx context.Context, d Deps) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.version, a.store, a.sets, a.keys, a.client = d.Version, d.Store, d.Settings, d.Keys, d.Client
-	a.shell, a.emit, a.log, a.ctx = d.Shell, d.Emitter, d.Log, ctx
+	a.shell, a.log, a.ctx = d.Shell, d.Log, ctx
 	a.settings, a.report = s, rep
 	a.startOrigins = make(map[string]string, len(s.Providers))
 	for _, p := range s.Providers {

@@ -13,7 +13,6 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"text/tabwriter"
 
@@ -67,7 +66,6 @@ type cli struct {
 	// output names the file given with -o, for the export shell.
 	output string
 	input  string
-	mu     sync.Mutex
 }
 
 // errUsage marks an error in the command line itself (exit status 2).
@@ -98,15 +96,15 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, ctx: ctx, events: make(chan chat.StreamEvent, 1024)}
 	log, closeLog := openLog()
 	defer closeLog()
-	co, err := openCore(ctx, &App{}, log, chat.EmitterFunc(c.emit), cliShell{c: c})
+	c.app = &App{}
+	closeCore, err := openCore(ctx, c.app, log, chat.EmitterFunc(c.emit), cliShell{c: c})
 	if err != nil {
 		fmt.Fprintln(stderr, "murmur:", Readable(err))
 		return 1
 	}
-	c.app = co.app
 	err = cmd.run(c, args[1:])
 	cancel()
-	if cerr := co.close(); cerr != nil && err == nil {
+	if cerr := closeCore(); cerr != nil && err == nil {
 		err = cerr
 	}
 	switch {

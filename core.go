@@ -19,18 +19,10 @@ import (
 	"murmur/backend/store"
 )
 
-// core is the App with what it was built from, for a native shell (the
-// desktop window or the CLI) to close at the end.
-type core struct {
-	app   *App
-	store *store.Store
-	log   *slog.Logger
-	close func() error
-}
-
 // openCore opens the conversation store, loads the settings and fills app
-// for a native shell.
-func openCore(ctx context.Context, app *App, log *slog.Logger, emit chat.Emitter, shell Shell) (*core, error) {
+// for a native shell (the desktop window or the CLI). The returned func
+// waits for replies being written and closes the store.
+func openCore(ctx context.Context, app *App, log *slog.Logger, emit chat.Emitter, shell Shell) (func() error, error) {
 	dir, err := store.DefaultDir()
 	if err != nil {
 		return nil, fmt.Errorf("find the data folder: %w", err)
@@ -67,10 +59,10 @@ func openCore(ctx context.Context, app *App, log *slog.Logger, emit chat.Emitter
 		st.Close()
 		return nil, err
 	}
-	return &core{app: app, store: st, log: log, close: func() error {
+	return func() error {
 		app.shutdown()
 		return st.Close()
-	}}, nil
+	}, nil
 }
 
 // openLog opens $XDG_STATE_HOME/murmur/murmur.log; without it, logs are

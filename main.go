@@ -47,11 +47,12 @@ func main() {
 // desktop holds the shell's live state: the Wails context once the window
 // exists and where the window geometry is kept.
 type desktop struct {
-	wailsCtx  context.Context
-	ctx       context.Context // the app's; cancelled at shutdown
-	cancel    context.CancelFunc
-	startErr  error
-	core      *core
+	wailsCtx context.Context
+	ctx      context.Context // the app's; cancelled at shutdown
+	cancel   context.CancelFunc
+	startErr error
+	// closeCore is set once the store is open.
+	closeCore func() error
 	app       *App
 	statePath string
 	state     windowstate.State
@@ -109,8 +110,8 @@ func runDesktop() error {
 			Theme: windows.SystemDefault,
 		},
 	})
-	if d.core != nil {
-		if cerr := d.core.close(); cerr != nil {
+	if d.closeCore != nil {
+		if cerr := d.closeCore(); cerr != nil {
 			log.Error("closing the store failed", "err", cerr)
 		}
 	}
@@ -135,7 +136,7 @@ func (d *desktop) startState() options.WindowStartState {
 // app quits.
 func (d *desktop) startup(ctx context.Context) {
 	d.wailsCtx = ctx
-	c, err := openCore(d.ctx, d.app, d.log, wailsEmitter{d: d}, wailsShell{d: d})
+	closeCore, err := openCore(d.ctx, d.app, d.log, wailsEmitter{d: d}, wailsShell{d: d})
 	if err != nil {
 		d.startErr = err
 		runtime.MessageDialog(ctx, runtime.MessageDialogOptions{
@@ -144,7 +145,7 @@ func (d *desktop) startup(ctx context.Context) {
 		runtime.Quit(ctx)
 		return
 	}
-	d.core = c
+	d.closeCore = closeCore
 }
 
 func (d *desktop) domReady(ctx context.Context) {
@@ -165,7 +166,7 @@ func (d *desktop) beforeClose(ctx context.Context) bool {
 func (d *desktop) shutdown(ctx context.Context) {
 	d.saveWindowState(ctx)
 	d.cancel()
-	if d.core != nil {
+	if d.closeCore != nil {
 		d.app.shutdown()
 	}
 }

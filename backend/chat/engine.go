@@ -300,17 +300,6 @@ func (e *Engine) Snapshot(streamID string) (Snapshot, bool) {
 	return s, ok
 }
 
-// Active returns the ids of the streams being written.
-func (e *Engine) Active() []string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	ids := make([]string, 0, len(e.streams))
-	for id := range e.streams {
-		ids = append(ids, id)
-	}
-	return ids
-}
-
 // Wait blocks until every reply (and auto-title request) has finished.
 func (e *Engine) Wait() { e.wg.Wait() }
 

@@ -296,7 +296,7 @@ func TestRegenerateEditSwitchKeepAlternatives(t *testing.T) {
 		t.Errorf("edit sent %v", msgs)
 	}
 
-	c, err = e.engine.Switch(ctx, s1.ConversationID, s1.AssistantMessageID)
+	_, err = e.engine.Switch(ctx, s1.ConversationID, s1.AssistantMessageID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -304,10 +303,9 @@ func (c *Conversation) Text() string {
 
 // Limits bound what Validate accepts from an untrusted document.
 const (
-	MaxMessages     = 100_000
-	MaxTitleBytes   = 1_000
-	MaxIDBytes      = 200
-	maxIDBytesError = "an id longer than 200 bytes"
+	MaxMessages   = 100_000
+	MaxTitleBytes = 1_000
+	MaxIDBytes    = 200
 )
 
 // ErrInvalid wraps every validation failure.
@@ -348,7 +346,7 @@ func (c *Conversation) Validate() error {
 	for i := range c.Messages {
 		m := &c.Messages[i]
 		if m.ID == "" || len(m.ID) > MaxIDBytes || !utf8.ValidString(m.ID) {
-			return invalid("message %d has an empty id or %s", i, maxIDBytesError)
+			return invalid("message %d has an empty id or one longer than %d bytes", i, MaxIDBytes)
 		}
 		if _, dup := ids[m.ID]; dup {
 			return invalid("message id %q appears twice", truncate(m.ID, 60))
@@ -406,12 +404,4 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
-}
-
-// SortMessagesByTime orders messages by creation time, keeping the stored
-// order for equal times. Used by importers that build trees out of order.
-func (c *Conversation) SortMessagesByTime() {
-	sort.SliceStable(c.Messages, func(i, j int) bool {
-		return c.Messages[i].CreatedAt.Before(c.Messages[j].CreatedAt)
-	})
 }

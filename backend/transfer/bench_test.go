@@ -154,8 +154,7 @@ func syntheticExport(b *testing.B, size int64) string {
 
 // heapPeak samples the in-use heap, cheaply enough to call often.
 type heapPeak struct {
-	calls int
-	peak  uint64
+	peak uint64
 }
 
 func (h *heapPeak) sample() {
