@@ -192,8 +192,12 @@ func (r *run) flush() {
 	r.pendingR.Reset()
 	r.lastEmit = r.e.clock.Now()
 	r.send(ev, func() {
-		r.emittedC += ev.Delta
-		r.emittedR += ev.ReasoningDelta
+		// Nothing is pending now, so the builders hold exactly what was
+		// emitted. String() shares the builder's bytes without copying, and a
+		// builder never rewrites bytes it already holds, so these stay valid
+		// while the reply grows: no copy of the whole reply per flush.
+		r.emittedC = r.content.String()
+		r.emittedR = r.reasoning.String()
 	})
 }
 
