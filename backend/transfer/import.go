@@ -72,31 +72,22 @@ func DefaultLimits() Limits {
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
-	if l.MaxFileBytes <= 0 {
-		l.MaxFileBytes = d.MaxFileBytes
-	}
-	if l.MaxConversationBytes <= 0 {
-		l.MaxConversationBytes = d.MaxConversationBytes
-	}
-	if l.MaxConversations <= 0 {
-		l.MaxConversations = d.MaxConversations
-	}
-	if l.MaxDepth <= 0 {
-		l.MaxDepth = d.MaxDepth
-	}
-	if l.MaxZipEntries <= 0 {
-		l.MaxZipEntries = d.MaxZipEntries
-	}
-	if l.MaxEntryBytes <= 0 {
-		l.MaxEntryBytes = d.MaxEntryBytes
-	}
-	if l.MaxTotalBytes <= 0 {
-		l.MaxTotalBytes = d.MaxTotalBytes
-	}
-	if l.MaxRatio <= 0 {
-		l.MaxRatio = d.MaxRatio
-	}
+	orDefault(&l.MaxFileBytes, d.MaxFileBytes)
+	orDefault(&l.MaxConversationBytes, d.MaxConversationBytes)
+	orDefault(&l.MaxConversations, d.MaxConversations)
+	orDefault(&l.MaxDepth, d.MaxDepth)
+	orDefault(&l.MaxZipEntries, d.MaxZipEntries)
+	orDefault(&l.MaxEntryBytes, d.MaxEntryBytes)
+	orDefault(&l.MaxTotalBytes, d.MaxTotalBytes)
+	orDefault(&l.MaxRatio, d.MaxRatio)
 	return l
+}
+
+// orDefault sets a limit that is zero or negative to its default.
+func orDefault[T int | int64 | float64](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // ImportOptions tune an import.

@@ -56,20 +56,26 @@ func writeMarkdown(w io.Writer, d *doc) error {
 // markdownContent renders message content: its text, and images as
 // Markdown images.
 func markdownContent(c conversation.Content) string {
+	return partsContent(c, "\n", func(u string) string { return "![image](<" + mdURL(u) + ">)" })
+}
+
+// partsContent renders content as its text, or its parts one after another
+// with between between them and each image as image(url) on a line.
+func partsContent(c conversation.Content, between string, image func(url string) string) string {
 	if c.Parts == nil {
 		return ensureNL(c.Text)
 	}
 	var b strings.Builder
 	for i, p := range c.Parts {
 		if i > 0 {
-			b.WriteString("\n")
+			b.WriteString(between)
 		}
 		switch p.Type {
 		case "text":
 			b.WriteString(ensureNL(p.Text))
 		case "image_url":
 			if p.ImageURL != nil {
-				b.WriteString("![image](<" + mdURL(p.ImageURL.URL) + ">)\n")
+				b.WriteString(image(p.ImageURL.URL) + "\n")
 			}
 		}
 	}

@@ -54,21 +54,7 @@ func writeText(w io.Writer, d *doc) error {
 }
 
 func textContent(c conversation.Content) string {
-	if c.Parts == nil {
-		return ensureNL(c.Text)
-	}
-	var b strings.Builder
-	for _, p := range c.Parts {
-		switch p.Type {
-		case "text":
-			b.WriteString(ensureNL(p.Text))
-		case "image_url":
-			if p.ImageURL != nil {
-				b.WriteString("[image: " + imageLabel(p.ImageURL.URL) + "]\n")
-			}
-		}
-	}
-	return b.String()
+	return partsContent(c, "", func(u string) string { return "[image: " + imageLabel(u) + "]" })
 }
 
 // imageLabel is how a plain-text export names an image: its URL, or for an
