@@ -655,12 +655,12 @@ func (a *App) keyFor(ctx context.Context, p settings.Provider) (string, error) {
 	if p.Auth == settings.AuthNone {
 		return "", nil
 	}
-	if st := a.keys.Status(ctx, p.ID); st.Source == secrets.SourceEnv {
+	if envVar, ok := a.keys.FromEnv(p.ID); ok {
 		// A key from the environment was set for the address the provider had
 		// at start-up; it never follows the provider somewhere else.
 		if o, err := secrets.Origin(p.BaseURL); err != nil || o != a.startOrigins[p.ID] {
 			return "", &UIError{Kind: "auth", Message: fmt.Sprintf(
-				"The key in %s is only sent to the address %s had when Murmur started; restart Murmur to use it with the new address, or set a key in Settings.", st.EnvVar, p.Name)}
+				"The key in %s is only sent to the address %s had when Murmur started; restart Murmur to use it with the new address, or set a key in Settings.", envVar, p.Name)}
 		}
 	}
 	key, err := a.keys.Get(ctx, p.ID)

@@ -157,6 +157,13 @@ func (k *Keys) Set(ctx context.Context, providerID, key string) error {
 	return nil
 }
 
+// FromEnv reports the environment variable that supplies providerID's key,
+// if one does. It never asks the keychain.
+func (k *Keys) FromEnv(providerID string) (name string, ok bool) {
+	_, name, ok = k.fromEnv(providerID)
+	return name, ok
+}
+
 // Get returns the key of a provider for Go code that sends requests. It must
 // never be exposed to the UI. The error matches ErrNotFound when there is no
 // key, and ErrNoKeychain when only the keychain could have held one and it

@@ -362,3 +362,20 @@ func TestSessionOnlyBackend(t *testing.T) {
 		t.Fatalf("Get after Delete: %v", err)
 	}
 }
+
+func TestFromEnvNamesTheVariableWithoutTheKeychain(t *testing.T) {
+	env := map[string]string{"SWARMS_API_KEY": "sk-from-env-1234", "MURMUR_API_KEY_BLANK": "  "}
+	k := New(WithBackend(SessionOnly("must not be asked")), WithLookupEnv(func(n string) (string, bool) {
+		v, ok := env[n]
+		return v, ok
+	}))
+	if name, ok := k.FromEnv("swarms"); !ok || name != "SWARMS_API_KEY" {
+		t.Errorf("FromEnv(swarms) = %q, %v", name, ok)
+	}
+	if _, ok := k.FromEnv("blank"); ok {
+		t.Error("a blank variable counts as a key")
+	}
+	if _, ok := k.FromEnv("openai"); ok {
+		t.Error("a provider without a variable has one")
+	}
+}
