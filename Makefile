@@ -33,7 +33,7 @@ WASM_PKGS := ./backend/...
 
 FRONTEND_STAMP := frontend/node_modules/.murmur-installed
 
-.PHONY: run build test bench deps deps-test tools frontend frontend-deps \
+.PHONY: run build binary test bench deps deps-test tools frontend frontend-deps \
 	check-format vet go-test frontend-check frontend-test wasm bindings-check smoke keyring-test \
 	bindings fake-api clean
 
@@ -63,6 +63,10 @@ frontend: frontend-deps
 ## ---- build and run ------------------------------------------------------
 
 build: deps frontend
+	$(MAKE) --no-print-directory binary
+
+# The release binary from the frontend already built in frontend/dist.
+binary:
 	$(GO) build -tags $(DESKTOP_TAGS) -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
 	@ls -l $(BIN)
 
@@ -78,7 +82,7 @@ bindings: tools frontend-deps
 
 test: deps-test tools frontend
 	$(MAKE) --no-print-directory check-format vet go-test frontend-check frontend-test wasm bindings-check
-	$(MAKE) --no-print-directory build
+	$(MAKE) --no-print-directory binary
 	$(MAKE) --no-print-directory smoke keyring-test
 
 check-format:
@@ -120,7 +124,7 @@ smoke: $(BIN)
 keyring-test:
 	scripts/keyring-test.sh
 
-bench: frontend
+bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./backend/...
 
 # A fake OpenAI-compatible API on loopback, to try Murmur without a key:
