@@ -316,6 +316,14 @@ func checkMessageID(id string) error {
 	return nil
 }
 
+// checkMessageRef validates a conversation id and a message id in it.
+func checkMessageRef(convID, msgID string) error {
+	if err := checkConvID(convID); err != nil {
+		return err
+	}
+	return checkMessageID(msgID)
+}
+
 // GetConversation returns a conversation with its current path.
 func (a *App) GetConversation(id string) (ConversationView, error) {
 	if err := checkConvID(id); err != nil {
@@ -469,10 +477,7 @@ func (a *App) Stop(streamID string) error {
 // Regenerate writes a new reply in place of messageID; the old one stays as
 // an alternative.
 func (a *App) Regenerate(conversationID, messageID string) (chat.Started, error) {
-	if err := checkConvID(conversationID); err != nil {
-		return chat.Started{}, err
-	}
-	if err := checkMessageID(messageID); err != nil {
+	if err := checkMessageRef(conversationID, messageID); err != nil {
 		return chat.Started{}, err
 	}
 	s, err := a.engine.Regenerate(a.context(), conversationID, messageID)
@@ -482,10 +487,7 @@ func (a *App) Regenerate(conversationID, messageID string) (chat.Started, error)
 // Edit resends an edited copy of one of your messages; the original stays as
 // an alternative.
 func (a *App) Edit(conversationID, messageID, text string) (chat.Started, error) {
-	if err := checkConvID(conversationID); err != nil {
-		return chat.Started{}, err
-	}
-	if err := checkMessageID(messageID); err != nil {
+	if err := checkMessageRef(conversationID, messageID); err != nil {
 		return chat.Started{}, err
 	}
 	if err := checkPrompt(text); err != nil {
@@ -497,10 +499,7 @@ func (a *App) Edit(conversationID, messageID, text string) (chat.Started, error)
 
 // Continue goes on with a stopped, interrupted or cut-off reply.
 func (a *App) Continue(conversationID, messageID string) (chat.Started, error) {
-	if err := checkConvID(conversationID); err != nil {
-		return chat.Started{}, err
-	}
-	if err := checkMessageID(messageID); err != nil {
+	if err := checkMessageRef(conversationID, messageID); err != nil {
 		return chat.Started{}, err
 	}
 	s, err := a.engine.Continue(a.context(), conversationID, messageID)
@@ -509,10 +508,7 @@ func (a *App) Continue(conversationID, messageID string) (chat.Started, error) {
 
 // SwitchAlternative shows the alternative messageID and what follows it.
 func (a *App) SwitchAlternative(conversationID, messageID string) (ConversationView, error) {
-	if err := checkConvID(conversationID); err != nil {
-		return ConversationView{}, err
-	}
-	if err := checkMessageID(messageID); err != nil {
+	if err := checkMessageRef(conversationID, messageID); err != nil {
 		return ConversationView{}, err
 	}
 	c, err := a.engine.Switch(a.context(), conversationID, messageID)
