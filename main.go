@@ -35,6 +35,10 @@ var version = "dev"
 const singleInstanceID = "world.swarms.murmur"
 
 func main() {
+	if len(os.Args) > 1 && (os.Args[1] == "--version" || os.Args[1] == "version") {
+		fmt.Println("murmur", version)
+		return
+	}
 	if len(os.Args) > 1 && isCommand(os.Args[1]) {
 		os.Exit(runCLI(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
