@@ -22,15 +22,14 @@ func (c *Client) Complete(ctx context.Context, p Provider, key string, req *Requ
 	if isEventStream(cl.resp.Header.Get("Content-Type")) || sniffEventStream(cl) {
 		return collect(newStream(ctx, cl))
 	}
-	defer cl.close()
-	reqID := requestID(cl.resp.Header)
-	b, err := cl.readAll(c.maxBody)
+	return c.readCompletion(ctx, cl)
+}
+
+// readCompletion reads a whole non-streamed reply and closes the call.
+func (c *Client) readCompletion(ctx context.Context, cl *call) (*Completion, error) {
+	b, reqID, err := c.readBody(ctx, cl)
 	if err != nil {
-		var e *Error
-		if errors.As(err, &e) {
-			return nil, e
-		}
-		return nil, transportError(ctx, context.Cause(cl.resp.Request.Context()), err, cl.key, false)
+		return nil, err
 	}
 	return parseCompletion(b, cl.resp.StatusCode, reqID, cl.key)
 }

@@ -14,16 +14,23 @@ func (c *Client) getJSON(ctx context.Context, p Provider, key, path string) ([]b
 	if err != nil {
 		return nil, "", err
 	}
+	return c.readBody(ctx, cl)
+}
+
+// readBody reads the whole body of a reply that is not streamed and closes
+// the call; a failed read comes back as a typed *Error.
+func (c *Client) readBody(ctx context.Context, cl *call) ([]byte, string, error) {
 	defer cl.close()
+	reqID := requestID(cl.resp.Header)
 	b, err := cl.readAll(c.maxBody)
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) {
-			return nil, "", e
+			return nil, reqID, e
 		}
-		return nil, "", transportError(ctx, context.Cause(cl.resp.Request.Context()), err, cl.key, false)
+		return nil, reqID, transportError(ctx, context.Cause(cl.resp.Request.Context()), err, cl.key, false)
 	}
-	return b, requestID(cl.resp.Header), nil
+	return b, reqID, nil
 }
 
 func badJSON(what, reqID string, err error) *Error {

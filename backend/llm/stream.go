@@ -37,17 +37,7 @@ func (c *Client) Stream(ctx context.Context, p Provider, key string, req *Reques
 	}
 	if !isEventStream(cl.resp.Header.Get("Content-Type")) && !sniffEventStream(cl) {
 		// A server that ignored stream: true sent one JSON reply.
-		defer cl.close()
-		reqID := requestID(cl.resp.Header)
-		b, err := cl.readAll(c.maxBody)
-		if err != nil {
-			var e *Error
-			if errors.As(err, &e) {
-				return nil, e
-			}
-			return nil, transportError(ctx, context.Cause(cl.resp.Request.Context()), err, cl.key, false)
-		}
-		comp, err := parseCompletion(b, cl.resp.StatusCode, reqID, cl.key)
+		comp, err := c.readCompletion(ctx, cl)
 		if err != nil {
 			return nil, err
 		}
