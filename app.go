@@ -422,14 +422,10 @@ func (a *App) SetConversationOptions(id string, o ConversationOptions) (Conversa
 
 // paramProblems validates parameters with the same rules as the defaults.
 func paramProblems(p conversation.Params) []settings.FieldError {
-	s := settings.Default()
-	s.Defaults.Temperature, s.Defaults.TopP, s.Defaults.MaxTokens = p.Temperature, p.TopP, p.MaxTokens
-	s.Defaults.PresencePenalty, s.Defaults.FrequencyPenalty, s.Defaults.MaxLoops = p.PresencePenalty, p.FrequencyPenalty, p.MaxLoops
 	var out []settings.FieldError
-	for _, f := range s.Validate() {
-		if strings.HasPrefix(f.Path, "defaults.") {
-			f.Path = "params." + strings.TrimPrefix(f.Path, "defaults.")
-			out = append(out, f)
+	for _, pr := range p.Validate() {
+		if !pr.Warning {
+			out = append(out, settings.FieldError{Path: "params." + pr.Field, Message: pr.Message})
 		}
 	}
 	return out
@@ -780,13 +776,7 @@ func (a *App) resolve(ctx context.Context, c *conversation.Conversation) (chat.T
 	if err != nil {
 		return chat.Target{}, err
 	}
-	params := s.Defaults.Params()
-	override(&params.Temperature, c.Params.Temperature)
-	override(&params.TopP, c.Params.TopP)
-	override(&params.MaxTokens, c.Params.MaxTokens)
-	override(&params.PresencePenalty, c.Params.PresencePenalty)
-	override(&params.FrequencyPenalty, c.Params.FrequencyPenalty)
-	override(&params.MaxLoops, c.Params.MaxLoops)
+	params := s.Defaults.Params.Over(c.Params)
 	system := s.Defaults.SystemPrompt
 	if c.SystemPrompt != nil {
 		system = *c.SystemPrompt
@@ -799,10 +789,4 @@ func (a *App) resolve(ctx context.Context, c *conversation.Conversation) (chat.T
 		StreamUsage: p.Preset != settings.PresetSwarms,
 		AutoTitle:   true,
 	}, nil
-}
-
-func override[T any](dst **T, v *T) {
-	if v != nil {
-		*dst = v
-	}
 }

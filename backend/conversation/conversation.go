@@ -74,17 +74,6 @@ func ValidID(id string) bool {
 	return err == nil && u.String() == id
 }
 
-// Params are per-conversation overrides of the default request parameters.
-// A nil field means "use the default from settings".
-type Params struct {
-	Temperature      *float64 `json:"temperature,omitempty"`
-	TopP             *float64 `json:"top_p,omitempty"`
-	MaxTokens        *int     `json:"max_tokens,omitempty"`
-	PresencePenalty  *float64 `json:"presence_penalty,omitempty"`
-	FrequencyPenalty *float64 `json:"frequency_penalty,omitempty"`
-	MaxLoops         *int     `json:"max_loops,omitempty"`
-}
-
 // Usage is the token count a provider reported for one reply.
 type Usage struct {
 	PromptTokens     int `json:"prompt_tokens"`

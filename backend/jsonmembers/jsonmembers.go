@@ -76,17 +76,37 @@ func Marshal(v any, extra map[string]json.RawMessage) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Names returns the JSON member names the struct type of v declares.
+// Names returns the JSON member names the struct type of v declares,
+// those of embedded structs included (encoding/json writes their fields
+// inline).
 func Names(v any) map[string]bool {
 	t := reflect.TypeOf(v)
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	names := make(map[string]bool, t.NumField())
+	addNames(t, names)
+	return names
+}
+
+func addNames(t reflect.Type, names map[string]bool) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" || !f.IsExported() {
+		if name == "-" {
+			continue
+		}
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				addNames(ft, names)
+				continue
+			}
+		}
+		if !f.IsExported() {
 			continue
 		}
 		if name == "" {
@@ -94,7 +114,6 @@ func Names(v any) map[string]bool {
 		}
 		names[name] = true
 	}
-	return names
 }
 
 // Compact returns v without insignificant white space (v itself when it is

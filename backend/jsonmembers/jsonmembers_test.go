@@ -60,3 +60,35 @@ func TestUnknownRejectsNonObjects(t *testing.T) {
 		}
 	}
 }
+
+type inner struct {
+	Depth int `json:"depth,omitempty"`
+}
+
+type outer struct {
+	inner
+	Name  string `json:"name"`
+	Named inner  `json:"named"`
+}
+
+func TestEmbeddedStructMembersAreDeclared(t *testing.T) {
+	in := []byte(`{"name":"a","depth":3,"named":{"depth":1},"future":1}`)
+	var o outer
+	if err := json.Unmarshal(in, &o); err != nil {
+		t.Fatal(err)
+	}
+	extra, err := Unknown(in, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(extra) != 1 || string(extra["future"]) != "1" {
+		t.Fatalf("unknown members %v, want only future (depth is an embedded member)", extra)
+	}
+	out, err := Marshal(o, extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"depth":3,"name":"a","named":{"depth":1},"future":1}`; string(out) != want {
+		t.Fatalf("Marshal = %s\nwant      %s", out, want)
+	}
+}

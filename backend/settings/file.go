@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/adrg/xdg"
 )
@@ -267,13 +268,27 @@ func describeJSONError(data []byte, err error) string {
 		return fmt.Sprintf("invalid JSON at line %d, column %d: %v", line, col, se)
 	case errors.As(err, &te):
 		line, col := lineCol(data, te.Offset)
-		field := te.Field
+		field := jsonPath(te.Field)
 		if field == "" {
 			field = "the document"
 		}
 		return fmt.Sprintf("%s should be %s, not %s (line %d, column %d)", field, kindWords(te.Type), valueWords(te.Value), line, col)
 	}
 	return err.Error()
+}
+
+// jsonPath turns encoding/json's field path into the path in the file:
+// embedded structs (defaults' Params) appear there under their Go name,
+// while every member of the settings file is lower case.
+func jsonPath(field string) string {
+	parts := strings.Split(field, ".")
+	kept := parts[:0]
+	for _, p := range parts {
+		if p != "" && !unicode.IsUpper(rune(p[0])) {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, ".")
 }
 
 // kindWords names a Go type the way a person editing JSON thinks of it.

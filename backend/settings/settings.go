@@ -90,21 +90,17 @@ type Provider struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// Defaults are the parameters of new conversations. A nil parameter is not
-// sent, so the provider's own default applies.
+// Defaults are the parameters of new conversations. A parameter that is not
+// set is not sent, so the provider's own default applies.
 type Defaults struct {
 	// ProviderID is the provider new conversations use.
 	ProviderID string `json:"provider_id"`
 	// Model is the model new conversations use; "" means the provider's
 	// DefaultModel.
-	Model            string   `json:"model,omitempty"`
-	Temperature      *float64 `json:"temperature,omitempty"`
-	TopP             *float64 `json:"top_p,omitempty"`
-	MaxTokens        *int     `json:"max_tokens,omitempty"`
-	PresencePenalty  *float64 `json:"presence_penalty,omitempty"`
-	FrequencyPenalty *float64 `json:"frequency_penalty,omitempty"`
-	// MaxLoops is Swarms' max_loops; sent only to providers that support it.
-	MaxLoops *int `json:"max_loops,omitempty"`
+	Model string `json:"model,omitempty"`
+	// Params are written inline (temperature, top_p, …, max_loops);
+	// max_loops is sent only to providers that support it.
+	conversation.Params
 	// SystemPrompt starts every new conversation when not empty.
 	SystemPrompt string `json:"system_prompt,omitempty"`
 	// HistoryLimit is how many past messages are sent with a prompt; 0 means all.
@@ -130,19 +126,6 @@ const (
 	MaxFontSize     = 32
 	DefaultFontSize = 15
 )
-
-// Params returns the request parameters of the defaults in the form a
-// conversation stores its overrides.
-func (d Defaults) Params() conversation.Params {
-	return conversation.Params{
-		Temperature:      d.Temperature,
-		TopP:             d.TopP,
-		MaxTokens:        d.MaxTokens,
-		PresencePenalty:  d.PresencePenalty,
-		FrequencyPenalty: d.FrequencyPenalty,
-		MaxLoops:         d.MaxLoops,
-	}
-}
 
 // Default returns the settings of a first start: the Swarms provider, its
 // defaults, streaming on and the system theme.
@@ -181,12 +164,7 @@ func (s Settings) Clone() Settings {
 	if s.Providers == nil {
 		c.Providers = nil
 	}
-	c.Defaults.Temperature = clonePtr(s.Defaults.Temperature)
-	c.Defaults.TopP = clonePtr(s.Defaults.TopP)
-	c.Defaults.MaxTokens = clonePtr(s.Defaults.MaxTokens)
-	c.Defaults.PresencePenalty = clonePtr(s.Defaults.PresencePenalty)
-	c.Defaults.FrequencyPenalty = clonePtr(s.Defaults.FrequencyPenalty)
-	c.Defaults.MaxLoops = clonePtr(s.Defaults.MaxLoops)
+	c.Defaults.Params = s.Defaults.Params.Clone()
 	c.Defaults.Extra = cloneRaw(s.Defaults.Extra)
 	c.Appearance.Extra = cloneRaw(s.Appearance.Extra)
 	return c
@@ -207,14 +185,6 @@ func (p Provider) Clone() Provider {
 	}
 	c.Extra = cloneRaw(p.Extra)
 	return c
-}
-
-func clonePtr[T any](p *T) *T {
-	if p == nil {
-		return nil
-	}
-	v := *p
-	return &v
 }
 
 func cloneRaw(m map[string]json.RawMessage) map[string]json.RawMessage {

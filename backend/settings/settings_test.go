@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"murmur/backend/conversation"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -104,9 +105,9 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	or.ModelsFetchedAt = time.Date(2026, 11, 28, 9, 30, 0, 0, time.UTC)
 	or.DefaultModel = "openai/gpt-4o"
 	s.Providers = append(s.Providers, or)
-	s.Defaults = Defaults{ProviderID: "openrouter", Model: "openai/gpt-4o", Temperature: ptr(0.0), TopP: ptr(1.0),
-		MaxTokens: ptr(1), PresencePenalty: ptr(-2.0), FrequencyPenalty: ptr(2.0), SystemPrompt: "Hi",
-		HistoryLimit: 12, Stream: false}
+	s.Defaults = Defaults{ProviderID: "openrouter", Model: "openai/gpt-4o", Params: conversation.Params{
+		Temperature: ptr(0.0), TopP: ptr(1.0), MaxTokens: ptr(1), PresencePenalty: ptr(-2.0), FrequencyPenalty: ptr(2.0)},
+		SystemPrompt: "Hi", HistoryLimit: 12, Stream: false}
 	s.Appearance = Appearance{Theme: ThemeLight, FontSize: 18}
 
 	if err := Save(ctx, path, s); err != nil {

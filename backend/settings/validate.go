@@ -3,7 +3,6 @@ package settings
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"net"
 	"net/url"
 	"sort"
@@ -151,17 +150,8 @@ func (s Settings) Validate() []FieldError {
 	} else if _, ok := ids[d.ProviderID]; !ok {
 		add("defaults.provider_id", "there is no provider with the id %q", d.ProviderID)
 	}
-	checkRange(&out, "defaults.temperature", "the temperature", d.Temperature, 0, 2)
-	checkRange(&out, "defaults.top_p", "top_p", d.TopP, 0, 1)
-	checkRange(&out, "defaults.presence_penalty", "the presence penalty", d.PresencePenalty, -2, 2)
-	checkRange(&out, "defaults.frequency_penalty", "the frequency penalty", d.FrequencyPenalty, -2, 2)
-	if d.MaxTokens != nil && *d.MaxTokens < 1 {
-		add("defaults.max_tokens", "max tokens must be at least 1 (leave it empty for the provider's default)")
-	}
-	if d.MaxLoops != nil && *d.MaxLoops < 1 {
-		add("defaults.max_loops", "max loops must be at least 1 (leave it empty for the provider's default)")
-	} else if d.MaxLoops != nil && *d.MaxLoops > 100 {
-		warn("defaults.max_loops", "%d loops make every reply slow and costly", *d.MaxLoops)
+	for _, p := range d.Params.Validate() {
+		out = append(out, FieldError{Path: "defaults." + p.Field, Message: p.Message, Warning: p.Warning})
 	}
 	if d.HistoryLimit < 0 {
 		add("defaults.history_limit", "the number of past messages to send must be 0 (all) or more")
@@ -190,15 +180,6 @@ func (s Settings) Validate() []FieldError {
 		}
 	}
 	return out
-}
-
-func checkRange(out *[]FieldError, path, what string, v *float64, lo, hi float64) {
-	if v == nil {
-		return
-	}
-	if math.IsNaN(*v) || *v < lo || *v > hi {
-		*out = append(*out, FieldError{Path: path, Message: fmt.Sprintf("%s must be between %g and %g, not %g", what, lo, hi, *v)})
-	}
 }
 
 func displayName(p Provider) string {
