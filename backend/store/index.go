@@ -878,3 +878,22 @@ func (ix *sqlIndex) recentHits(ctx context.Context, tx *sql.Tx, match string, q 
 	}
 	return rowids, nil
 }
+
+// streamingIDs lists the conversations whose last indexed version has a
+// message still streaming.
+func (ix *sqlIndex) streamingIDs(ctx context.Context) ([]string, error) {
+	rows, err := ix.db.QueryContext(ctx, `SELECT id FROM convs WHERE streaming > 0`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

@@ -38,12 +38,13 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
 	s := &Store{
-		dir:     abs,
-		convDir: filepath.Join(abs, convDirName),
-		quarDir: filepath.Join(abs, quarantineDirName),
-		fs:      o.fs,
-		durable: o.durable,
-		log:     o.logger,
+		dir:      abs,
+		convDir:  filepath.Join(abs, convDirName),
+		quarDir:  filepath.Join(abs, quarantineDirName),
+		fs:       o.fs,
+		durable:  o.durable,
+		log:      o.logger,
+		onChange: o.onChange,
 	}
 	if err := s.fs.MkdirAll(s.convDir, 0o700); err != nil {
 		if class := classify(err); class != nil {
@@ -75,6 +76,13 @@ func (s *Store) open(ctx context.Context, useIndex bool) error {
 		ix, fresh, err := s.openIndex(ctx)
 		stale := s.exists(filepath.Join(s.dir, staleMarkName))
 		if err == nil && !fresh && !stale {
+			// Replies a crash left streaming are recovered before Open
+			// returns, so that even a command that lists and exits at once
+			// sees (and leaves) them interrupted; the rest is checked behind.
+			if err := s.recoverStreaming(ctx, ix); err != nil {
+				ix.close()
+				return err
+			}
 			s.cat = ix
 			bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 			s.bgCancel = cancel
@@ -115,6 +123,29 @@ func (s *Store) open(ctx context.Context, useIndex bool) error {
 	}
 	s.cat = mem
 	close(s.reconciled)
+	return nil
+}
+
+// recoverStreaming rereads the conversations the index knows to have a
+// message still streaming: load marks those messages interrupted and
+// rewrites the file, and the index row follows. A file that is gone or no
+// longer loads loses its row.
+func (s *Store) recoverStreaming(ctx context.Context, ix *sqlIndex) error {
+	ids, err := ix.streamingIDs(ctx)
+	if err != nil {
+		return fmt.Errorf("read index: %w", err)
+	}
+	for _, id := range ids {
+		c, st, ok := s.load(id)
+		if !ok {
+			err = ix.remove(ctx, id)
+		} else {
+			err = ix.put(ctx, c, st)
+		}
+		if err != nil {
+			return fmt.Errorf("update index: %w", err)
+		}
+	}
 	return nil
 }
 

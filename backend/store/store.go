@@ -50,11 +50,19 @@ type options struct {
 	durable  bool
 	logger   *slog.Logger
 	useIndex bool
+	onChange func(id string)
 }
 
 // WithLogger sends the store's warnings (quarantined files, index trouble)
 // to l. The default discards them; they are also in OpenReport and Health.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithOnChange calls fn with the id of every conversation whose list entry
+// may have changed: after each save, change and delete that succeeded, but
+// not after a checkpoint of a reply still being written (UpdateMessage
+// calls it only when the message's status changed). fn runs after the
+// store's locks are released and must not block for long.
+func WithOnChange(fn func(id string)) Option { return func(o *options) { o.onChange = fn } }
 
 // WithoutFsync skips the fsync calls of the atomic replace. Writes stay
 // atomic against a crash of the process but not against a power cut.
@@ -75,6 +83,7 @@ type Store struct {
 	durable               bool
 	log                   *slog.Logger
 	lock                  *lockFile
+	onChange              func(id string)
 
 	// reconciled is closed when Open's reconciliation with the files is
 	// done; bgCancel stops a background one.
@@ -330,6 +339,18 @@ func (s *Store) Save(ctx context.Context, c *conversation.Conversation) error {
 	if c == nil {
 		return errors.New("save conversation: nil conversation")
 	}
+	return s.changed(c.ID, s.save(ctx, c))
+}
+
+// changed tells the change listener about id when err is nil, and returns err.
+func (s *Store) changed(id string, err error) error {
+	if err == nil && s.onChange != nil {
+		s.onChange(id)
+	}
+	return err
+}
+
+func (s *Store) save(ctx context.Context, c *conversation.Conversation) error {
 	if err := checkID("save conversation", c.ID); err != nil {
 		return err
 	}
@@ -399,6 +420,10 @@ func classify(err error) error {
 
 // Delete removes a conversation.
 func (s *Store) Delete(ctx context.Context, id string) error {
+	return s.changed(id, s.delete(ctx, id))
+}
+
+func (s *Store) delete(ctx context.Context, id string) error {
 	if err := checkID("delete conversation", id); err != nil {
 		return err
 	}
@@ -435,10 +460,10 @@ func (s *Store) Rename(ctx context.Context, id, title string) error {
 	if len(title) > conversation.MaxTitleBytes {
 		return fmt.Errorf("rename conversation %s: the title is longer than %d bytes", id, conversation.MaxTitleBytes)
 	}
-	return s.modify(ctx, "rename conversation", id, func(c *conversation.Conversation) (string, error) {
+	return s.changed(id, s.modify(ctx, "rename conversation", id, func(c *conversation.Conversation) (string, error) {
 		c.Title = title
 		return "", nil
-	})
+	}))
 }
 
 func cleanTitle(t string) string {
@@ -454,32 +479,38 @@ func cleanTitle(t string) string {
 
 // SetPinned pins or unpins a conversation (pinned ones lead the list).
 func (s *Store) SetPinned(ctx context.Context, id string, pinned bool) error {
-	return s.modify(ctx, "pin conversation", id, func(c *conversation.Conversation) (string, error) {
+	return s.changed(id, s.modify(ctx, "pin conversation", id, func(c *conversation.Conversation) (string, error) {
 		c.Pinned = pinned
 		return "", nil
-	})
+	}))
 }
 
 // SetArchived archives or restores a conversation.
 func (s *Store) SetArchived(ctx context.Context, id string, archived bool) error {
-	return s.modify(ctx, "archive conversation", id, func(c *conversation.Conversation) (string, error) {
+	return s.changed(id, s.modify(ctx, "archive conversation", id, func(c *conversation.Conversation) (string, error) {
 		c.Archived = archived
 		return "", nil
-	})
+	}))
 }
 
 // UpdateMessage replaces the message with m.ID in conversation convID with
 // m: the cheap checkpoint of a streaming reply. Only that message is
 // re-indexed. The message must already exist (Save it first).
 func (s *Store) UpdateMessage(ctx context.Context, convID string, m conversation.Message) error {
-	return s.modify(ctx, "update message", convID, func(c *conversation.Conversation) (string, error) {
+	statusChanged := false
+	err := s.modify(ctx, "update message", convID, func(c *conversation.Conversation) (string, error) {
 		i := c.Index(m.ID)
 		if i < 0 {
 			return "", fmt.Errorf("message %q: %w", truncate(m.ID, 60), ErrNotFound)
 		}
+		statusChanged = c.Messages[i].Status != m.Status
 		c.Messages[i] = m
 		return m.ID, nil
 	})
+	if !statusChanged {
+		return err
+	}
+	return s.changed(convID, err)
 }
 
 // Update applies fn to the stored conversation id and saves the result, all
@@ -487,9 +518,9 @@ func (s *Store) UpdateMessage(ctx context.Context, convID string, m conversation
 // slip in between the read and the write. When fn returns an error nothing
 // is written and Update returns that error, wrapped.
 func (s *Store) Update(ctx context.Context, id string, fn func(*conversation.Conversation) error) error {
-	return s.modify(ctx, "update", id, func(c *conversation.Conversation) (string, error) {
+	return s.changed(id, s.modify(ctx, "update", id, func(c *conversation.Conversation) (string, error) {
 		return "", fn(c)
-	})
+	}))
 }
 
 // modify is a read-modify-write of one conversation under the write lock.
