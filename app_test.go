@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http/httptest"
@@ -17,43 +16,13 @@ import (
 	"murmur/backend/conversation"
 	"murmur/backend/llm"
 	"murmur/backend/llm/llmtest"
+	"murmur/backend/platform"
 	"murmur/backend/secrets"
 	"murmur/backend/settings"
+	"murmur/backend/shell"
 	"murmur/backend/store"
+	"murmur/backend/view"
 )
-
-// memKeychain is an in-memory keychain.
-type memKeychain struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func (k *memKeychain) Get(service, account string) (string, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	v, ok := k.m[service+"/"+account]
-	if !ok {
-		return "", secrets.ErrNotFound
-	}
-	return v, nil
-}
-
-func (k *memKeychain) Set(service, account, secret string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.m[service+"/"+account] = secret
-	return nil
-}
-
-func (k *memKeychain) Delete(service, account string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if _, ok := k.m[service+"/"+account]; !ok {
-		return secrets.ErrNotFound
-	}
-	delete(k.m, service+"/"+account)
-	return nil
-}
 
 // fakeShell records what App asked of the shell.
 type fakeShell struct {
@@ -83,11 +52,11 @@ func (s *fakeShell) SaveFile(ctx context.Context, suggested, mimeType string) (i
 	return bufCloser{&s.saved}, "memory", true, nil
 }
 
-func (s *fakeShell) OpenFile(ctx context.Context) (ImportFile, bool, error) {
+func (s *fakeShell) OpenFile(ctx context.Context) (shell.ImportFile, bool, error) {
 	if s.cancel {
-		return ImportFile{}, false, nil
+		return shell.ImportFile{}, false, nil
 	}
-	return ImportFile{Name: s.importN, Size: int64(len(s.importB)), Reader: bytes.NewReader(s.importB), Close: func() error { return nil }}, true, nil
+	return shell.ImportFile{Name: s.importN, Size: int64(len(s.importB)), Reader: bytes.NewReader(s.importB), Close: func() error { return nil }}, true, nil
 }
 
 func (s *fakeShell) Confirm(ctx context.Context, title, message string) (bool, error) {
@@ -100,12 +69,33 @@ func (s *fakeShell) OpenURL(ctx context.Context, url string) error {
 	return nil
 }
 
+// recorder is the shell's event sink.
+type recorder struct {
+	stream  chan chat.StreamEvent
+	mu      sync.Mutex
+	changed []string
+}
+
+func (r *recorder) Stream(ev chat.StreamEvent) { r.stream <- ev }
+
+func (r *recorder) ConversationsChanged(ids []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.changed = append(r.changed, ids...)
+}
+
+func (r *recorder) takeChanged() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.changed
+	r.changed = nil
+	return out
+}
+
 type appEnv struct {
 	app    *App
 	shell  *fakeShell
-	keys   *secrets.Keys
-	chain  *memKeychain
-	events chan chat.StreamEvent
+	events *recorder
 	api    *httptest.Server
 }
 
@@ -113,35 +103,30 @@ func newAppEnv(t *testing.T) *appEnv {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := store.Open(ctx, filepath.Join(dir, "data"))
+	events := &recorder{stream: make(chan chat.StreamEvent, 4096)}
+	st, err := store.Open(ctx, filepath.Join(dir, "data"), store.WithOnChange(func(id string) {
+		events.ConversationsChanged([]string{id})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	api := httptest.NewServer(llmtest.NewDevHandler(llmtest.DevConfig{TokensPerSecond: 5000, Key: "sk-fake-key-0123456789"}))
 	t.Cleanup(api.Close)
-	chain := &memKeychain{m: map[string]string{}}
-	keys := secrets.New(secrets.WithBackend(chain), secrets.WithLookupEnv(func(string) (string, bool) { return "", false }))
-	e := &appEnv{shell: &fakeShell{}, keys: keys, chain: chain, events: make(chan chat.StreamEvent, 4096), api: api}
-	sf := settingsFile{path: filepath.Join(dir, "config", "settings.json")}
-	e.app, err = NewApp(ctx, Deps{
-		Version: "test", Store: st, Settings: sf, Keys: keys,
-		Client: llm.New(llm.WithHTTPClient(api.Client())),
-		Emitter: chat.EmitterFunc(func(name string, p any) {
-			if ev, ok := p.(chat.StreamEvent); ok {
-				e.events <- ev
-			}
-		}),
-		Shell: e.shell,
-	})
+	live, err := settings.OpenLive(ctx, settings.File{Path: filepath.Join(dir, "config", "settings.json")})
 	if err != nil {
 		t.Fatal(err)
 	}
+	keys := secrets.New(secrets.WithBackend(secrets.NewMemoryBackend()), secrets.WithLookupEnv(func(string) (string, bool) { return "", false }))
+	e := &appEnv{shell: &fakeShell{}, events: events, api: api}
+	e.app = NewApp(ctx, Deps{
+		Services: platform.Services{Store: st, Settings: live, Keys: keys, Client: llm.New(llm.WithHTTPClient(api.Client()))},
+		Version:  "test", ShellName: "test", Shell: e.shell, Events: events,
+	})
 	t.Cleanup(e.app.shutdown)
-	s := e.app.Settings()
-	fake := settings.NewProvider(settings.PresetCustom)
-	fake.ID, fake.Name, fake.BaseURL, fake.DefaultModel = "fake", "Fake", api.URL+"/v1", "fake-model"
-	s.Providers = append(s.Providers, fake)
+	s := e.app.GetSettings().Settings
+	s.Providers = append(s.Providers, view.Provider{ID: "fake", Name: "Fake", Preset: "custom", BaseURL: api.URL + "/v1",
+		Auth: "bearer", DefaultModel: "fake-model"})
 	s.Defaults.ProviderID = "fake"
 	if _, err := e.app.SaveSettings(s); err != nil {
 		t.Fatal(err)
@@ -149,12 +134,12 @@ func newAppEnv(t *testing.T) *appEnv {
 	return e
 }
 
-func (e *appEnv) waitDone(t *testing.T, s chat.Started) chat.StreamEvent {
+func (e *appEnv) waitDone(t *testing.T, s view.Started) chat.StreamEvent {
 	t.Helper()
 	timeout := time.After(10 * time.Second)
 	for {
 		select {
-		case ev := <-e.events:
+		case ev := <-e.events.stream:
 			if ev.StreamID == s.StreamID && ev.Terminal() {
 				return ev
 			}
@@ -164,25 +149,23 @@ func (e *appEnv) waitDone(t *testing.T, s chat.Started) chat.StreamEvent {
 	}
 }
 
-func uiErr(t *testing.T, err error) *UIError {
+func viewErr(t *testing.T, err error) *view.Error {
 	t.Helper()
-	var ue *UIError
-	if !errors.As(err, &ue) {
-		t.Fatalf("error %v (%T) is not a *UIError", err, err)
+	var ve *view.Error
+	if !errors.As(err, &ve) {
+		t.Fatalf("error %v (%T) is not a *view.Error", err, err)
 	}
-	// What the UI receives is the JSON text; it must parse back.
-	var back UIError
-	if jerr := json.Unmarshal([]byte(err.Error()), &back); jerr != nil || back.Message != ue.Message {
-		t.Fatalf("error text %q does not parse as a UIError: %v", err.Error(), jerr)
+	if err.Error() != ve.Message || strings.HasPrefix(err.Error(), "{") {
+		t.Fatalf("Error() = %q, want the readable message %q", err.Error(), ve.Message)
 	}
-	return ue
+	return ve
 }
 
 func TestSendWithoutKeyAsksForOneThenWorks(t *testing.T) {
 	e := newAppEnv(t)
 	_, err := e.app.Send("", "hello")
-	if ue := uiErr(t, err); ue.Kind != "auth" || !strings.Contains(ue.Message, "API key") {
-		t.Fatalf("send without a key: %+v", ue)
+	if ve := viewErr(t, err); ve.Kind != view.KindAuth || !strings.Contains(ve.Message, "API key") || ve.ProviderID != "fake" {
+		t.Fatalf("send without a key: %+v", ve)
 	}
 	// The prompt is kept even though nothing was sent.
 	page, _ := e.app.ListConversations("", 0, 10)
@@ -191,12 +174,8 @@ func TestSendWithoutKeyAsksForOneThenWorks(t *testing.T) {
 	}
 
 	st, err := e.app.SetKey("fake", "sk-fake-key-0123456789")
-	if err != nil || !st.Set || st.Hint != "6789" || st.Source != secrets.SourceKeychain {
+	if err != nil || !st.Set || st.Hint != "6789" || st.Source != string(secrets.SourceKeychain) {
 		t.Fatalf("SetKey: %+v, %v", st, err)
-	}
-	b, _ := json.Marshal(st)
-	if strings.Contains(string(b), "sk-fake") {
-		t.Fatal("the key status carries the key")
 	}
 	started, err := e.app.Send(page.Items[0].ID, "/echo hi there")
 	if err != nil {
@@ -228,253 +207,110 @@ func TestFacadeRejectsPathsAndBadArguments(t *testing.T) {
 	cases["stop bad id"] = e.app.Stop("nope")
 	_, cases["export format"] = e.app.ExportConversation(conversation.NewID(), "exe", false)
 	_, cases["key unknown provider"] = e.app.SetKey("ghost", "sk-1234567890abcdef")
+	_, cases["options unknown provider"] = e.app.SetConversationOptions(conversation.NewID(), view.ConversationOptions{ProviderID: "ghost"})
+	_, cases["link scheme"] = e.app.OpenLink("smb://evil/share")
 	for name, err := range cases {
-		if ue := uiErr(t, err); ue.Kind != "invalid" {
-			t.Errorf("%s: kind %q (%s), want invalid", name, ue.Kind, ue.Message)
+		if ve := viewErr(t, err); ve.Kind != view.KindInvalid || len(ve.Fields) == 0 {
+			t.Errorf("%s: kind %q fields %v (%s), want invalid with a field", name, ve.Kind, ve.Fields, ve.Message)
 		}
 	}
 	_, err := e.app.GetConversation(conversation.NewID())
-	if ue := uiErr(t, err); ue.Kind != "not_found" {
-		t.Errorf("missing conversation: kind %q", ue.Kind)
+	if ve := viewErr(t, err); ve.Kind != view.KindNotFound {
+		t.Errorf("missing conversation: kind %q", ve.Kind)
 	}
 }
 
-func TestSaveSettingsValidatesAndForgetsMovedKeys(t *testing.T) {
+func TestSaveSettingsNamesTheFieldInTheView(t *testing.T) {
 	e := newAppEnv(t)
-	if _, err := e.app.SetKey("fake", "sk-fake-key-0123456789"); err != nil {
-		t.Fatal(err)
+	s := e.app.GetSettings().Settings
+	s.Defaults.Params.TopP = llm.Ptr(3.0)
+	s.Providers[1].BaseURL = "ftp://nowhere"
+	_, err := e.app.SaveSettings(s)
+	ve := viewErr(t, err)
+	paths := map[string]bool{}
+	for _, f := range ve.Fields {
+		paths[f.Path] = true
 	}
-	s := e.app.Settings()
-	bad := s.Clone()
-	bad.Defaults.Temperature = llm.Ptr(7.0)
-	_, err := e.app.SaveSettings(bad)
-	ue := uiErr(t, err)
-	if ue.Kind != "invalid" || len(ue.Fields) == 0 || ue.Fields[0].Path != "defaults.temperature" {
-		t.Fatalf("invalid temperature: %+v", ue)
+	if ve.Kind != view.KindInvalid || !paths["defaults.params.topP"] || !paths["providers[1].baseUrl"] {
+		t.Fatalf("invalid settings: %+v", ve)
 	}
-	if st, _ := e.app.KeyStatus("fake"); !st.Set {
-		t.Fatal("a refused save forgot a key")
+	// A removed default provider is refused, not replaced behind the user's back.
+	s = e.app.GetSettings().Settings
+	s.Providers = s.Providers[:1]
+	_, err = e.app.SaveSettings(s)
+	if ve := viewErr(t, err); ve.Fields[0].Path != "defaults.providerId" {
+		t.Fatalf("removed default provider: %+v", ve)
 	}
-
-	// Same origin, other path: the key stays.
-	same := s.Clone()
-	for i := range same.Providers {
-		if same.Providers[i].ID == "fake" {
-			same.Providers[i].BaseURL = e.api.URL + "/other/v1"
-		}
+	if got := e.app.GetSettings().Settings.Defaults.ProviderID; got != "fake" {
+		t.Fatalf("default provider is now %q", got)
 	}
-	if _, err := e.app.SaveSettings(same); err != nil {
-		t.Fatal(err)
-	}
-	if st, _ := e.app.KeyStatus("fake"); !st.Set {
-		t.Fatal("a path change on the same origin forgot the key")
-	}
-	moved := same.Clone()
-	for i := range moved.Providers {
-		if moved.Providers[i].ID == "fake" {
-			moved.Providers[i].BaseURL = "https://elsewhere.example/v1"
-		}
-	}
-	if _, err := e.app.SaveSettings(moved); err != nil {
-		t.Fatal(err)
-	}
-	if st, _ := e.app.KeyStatus("fake"); st.Set {
-		t.Fatal("the key followed the provider to another origin")
-	}
-	if got := e.app.GetSettings(); got.Settings.Providers[len(got.Settings.Providers)-1].BaseURL != "https://elsewhere.example/v1" {
-		t.Fatal("the settings were not saved")
+	// A warning is returned with a saved change.
+	s = e.app.GetSettings().Settings
+	s.Providers[1].BaseURL = "http://192.0.2.1/v1"
+	warnings, err := e.app.SaveSettings(s)
+	if err != nil || len(warnings) != 1 || warnings[0].Path != "providers[1].baseUrl" {
+		t.Fatalf("plain http: %v %v", warnings, err)
 	}
 }
 
-func TestPerConversationOptionsOverrideDefaults(t *testing.T) {
+func TestConversationOptionsAreKeptAndValidated(t *testing.T) {
 	e := newAppEnv(t)
-	e.app.SetKey("fake", "sk-fake-key-0123456789")
 	v, err := e.app.NewConversation()
 	if err != nil {
 		t.Fatal(err)
 	}
 	sys := "Answer in French."
-	_, err = e.app.SetConversationOptions(v.ID, ConversationOptions{Model: "other-model", SystemPrompt: &sys,
-		Params: conversation.Params{Temperature: llm.Ptr(0.3)}})
+	got, err := e.app.SetConversationOptions(v.ID, view.ConversationOptions{Model: "other-model", SystemPrompt: &sys,
+		Params: view.Params{Temperature: llm.Ptr(0.3)}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := e.app.store.Get(context.Background(), v.ID)
-	tg, err := e.app.resolve(context.Background(), c)
-	if err != nil {
-		t.Fatal(err)
+	if got.Model != "other-model" || *got.SystemPrompt != sys || *got.Params.Temperature != 0.3 {
+		t.Fatalf("options %+v", got)
 	}
-	if tg.Model != "other-model" || tg.SystemPrompt != sys || tg.Params.Temperature == nil || *tg.Params.Temperature != 0.3 || tg.Provider.ID != "fake" {
-		t.Fatalf("target %+v", tg)
-	}
-	_, err = e.app.SetConversationOptions(v.ID, ConversationOptions{Params: conversation.Params{TopP: llm.Ptr(3.0)}})
-	if ue := uiErr(t, err); ue.Kind != "invalid" || !strings.Contains(ue.Fields[0].Path, "top_p") {
-		t.Fatalf("invalid top_p: %+v", ue)
-	}
-	_, err = e.app.SetConversationOptions(v.ID, ConversationOptions{ProviderID: "ghost"})
-	if ue := uiErr(t, err); ue.Kind != "invalid" {
-		t.Fatalf("unknown provider: %+v", ue)
+	_, err = e.app.SetConversationOptions(v.ID, view.ConversationOptions{Params: view.Params{TopP: llm.Ptr(3.0)}})
+	if ve := viewErr(t, err); ve.Kind != view.KindInvalid || ve.Fields[0].Path != "params.topP" {
+		t.Fatalf("invalid top_p: %+v", ve)
 	}
 }
 
-func TestCheckLink(t *testing.T) {
-	for _, tc := range []struct{ in, shown, err string }{
-		{"https://example.com/a?b=c#d", "https://example.com/a?b=c#d", ""},
-		{"HTTP://Example.com", "http://example.com", ""},
-		{"mailto:someone@example.com", "mailto:someone@example.com", ""},
-		{"https://bücher.example/", "https://xn--bcher-kva.example/", ""},
-		{"https://аpple.com/", "https://xn--pple-43d.com/", ""},
-		{"javascript:alert(1)", "", "only https, http and mailto"},
-		{"smb://host/share", "", "only https, http and mailto"},
-		{"ms-msdt:/id", "", "only https, http and mailto"},
-		{"file:///etc/passwd", "", "only https, http and mailto"},
-		{"calculator://", "", "only https, http and mailto"},
-		{"https://user:pw@example.com", "", "user name or password"},
-		{"https:///nohost", "", "no host"},
-		{"https://[::1]:8080/x", "https://[::1]:8080/x", ""},
-		{"https://127.0.0.1/x", "https://127.0.0.1/x", ""},
-		{"mailto:a@example.com?subject=hi&body=there", "mailto:a@example.com?subject=hi&body=there", ""},
-		{"mailto:a@example.com?attach=/etc/passwd", "", "only to, cc, bcc, subject and body"},
-		{"https://example.com/\u202Egnp.exe", "", "invisible characters"},
-		{"https://exa\u200Bmple.com/", "", "invisible characters"},
-	} {
-		tc.in = strings.NewReplacer(`\u202E`, "\u202E", `\u200B`, "\u200B").Replace(tc.in)
-		shown, err := CheckLink(tc.in)
-		if tc.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.err) {
-				t.Errorf("CheckLink(%q) = %q, %v; want an error about %q", tc.in, shown, err, tc.err)
-			}
-			continue
-		}
-		if err != nil || shown != tc.shown {
-			t.Errorf("CheckLink(%q) = %q, %v; want %q", tc.in, shown, err, tc.shown)
-		}
-	}
-}
-
-func TestOpenLinkAsksFirst(t *testing.T) {
+func TestEveryWriteTellsTheUI(t *testing.T) {
 	e := newAppEnv(t)
-	ok, err := e.app.OpenLink("https://bücher.example/x")
-	if err != nil || ok || len(e.shell.opened) != 0 {
-		t.Fatalf("declined link opened: %v %v %v", ok, err, e.shell.opened)
+	e.events.takeChanged()
+	v, _ := e.app.NewConversation()
+	steps := map[string]func() error{
+		"rename":  func() error { return e.app.RenameConversation(v.ID, "named") },
+		"pin":     func() error { return e.app.PinConversation(v.ID, true) },
+		"archive": func() error { return e.app.ArchiveConversation(v.ID, true) },
+		"options": func() error {
+			_, err := e.app.SetConversationOptions(v.ID, view.ConversationOptions{Model: "m"})
+			return err
+		},
+		"delete": func() error { return e.app.DeleteConversation(v.ID) },
 	}
-	if !strings.Contains(e.shell.asked, "https://xn--bcher-kva.example/x") {
-		t.Fatalf("the confirmation did not show the punycode URL: %q", e.shell.asked)
+	if got := e.events.takeChanged(); len(got) != 1 || got[0] != v.ID {
+		t.Fatalf("new conversation: changed %v", got)
 	}
-	e.shell.confirm = true
-	if ok, err := e.app.OpenLink("https://example.com/"); err != nil || !ok || len(e.shell.opened) != 1 {
-		t.Fatalf("confirmed link: %v %v %v", ok, err, e.shell.opened)
-	}
-	if _, err := e.app.OpenLink("smb://evil/share"); err == nil || len(e.shell.opened) != 1 {
-		t.Fatal("an smb link was opened")
-	}
-}
-
-func TestExportAndImportThroughTheShell(t *testing.T) {
-	e := newAppEnv(t)
-	e.app.SetKey("fake", "sk-fake-key-0123456789")
-	s, err := e.app.Send("", "/echo exported words")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.waitDone(t, s)
-	e.app.engine.Wait()
-
-	res, err := e.app.ExportConversation(s.ConversationID, "json", false)
-	if err != nil || !res.Saved {
-		t.Fatalf("export: %+v %v", res, err)
-	}
-	exported := append([]byte(nil), e.shell.saved.Bytes()...)
-	if !bytes.Contains(exported, []byte("exported words")) || bytes.Contains(exported, []byte("sk-fake")) ||
-		bytes.Contains(exported, []byte(e.api.URL)) {
-		t.Fatalf("export content wrong or leaks settings: %s", exported)
-	}
-	if !strings.HasSuffix(e.shell.suggested, ".json") || strings.ContainsAny(e.shell.suggested, "/\\") {
-		t.Errorf("suggested file name %q", e.shell.suggested)
-	}
-
-	e.shell.importB, e.shell.importN = exported, "export.json"
-	imp, err := e.app.Import()
-	if err != nil || !imp.Chosen || len(imp.Result.Imported) != 1 {
-		t.Fatalf("import: %+v %v", imp, err)
-	}
-	if imp.Result.Imported[0].ID == s.ConversationID {
-		t.Fatal("the import reused the existing id")
-	}
-	page, _ := e.app.ListConversations("", 0, 10)
-	if page.Total != 2 {
-		t.Fatalf("%d conversations after import, want 2", page.Total)
-	}
-
-	e.shell.cancel = true
-	if res, err := e.app.ExportConversation(s.ConversationID, "md", false); err != nil || res.Saved {
-		t.Fatalf("cancelled export: %+v %v", res, err)
-	}
-	if imp, err := e.app.Import(); err != nil || imp.Chosen {
-		t.Fatalf("cancelled import: %+v %v", imp, err)
+	for _, name := range []string{"rename", "pin", "archive", "options", "delete"} {
+		if err := steps[name](); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := e.events.takeChanged(); len(got) != 1 || got[0] != v.ID {
+			t.Fatalf("%s: changed %v, want [%s]", name, got, v.ID)
+		}
 	}
 }
 
 func TestSendWithoutKeyReturnsWhereThePromptIs(t *testing.T) {
 	e := newAppEnv(t)
 	_, err := e.app.Send("", "saved anyway")
-	ue := uiErr(t, err)
-	if ue.Kind != "auth" || ue.ConversationID == "" || ue.MessageID == "" {
-		t.Fatalf("error %+v should name the saved prompt", ue)
+	ve := viewErr(t, err)
+	if ve.Kind != view.KindAuth || ve.ConversationID == "" || ve.MessageID == "" {
+		t.Fatalf("error %+v should name the saved prompt", ve)
 	}
-	v, err := e.app.GetConversation(ue.ConversationID)
-	if err != nil || len(v.Messages) != 1 || v.Messages[0].ID != ue.MessageID || v.Messages[0].Content != "saved anyway" {
+	v, err := e.app.GetConversation(ve.ConversationID)
+	if err != nil || len(v.Messages) != 1 || v.Messages[0].ID != ve.MessageID || v.Messages[0].Content != "saved anyway" {
 		t.Fatalf("conversation %+v, %v", v, err)
-	}
-}
-
-func TestEnvironmentKeyStaysWithItsOrigin(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := store.Open(ctx, filepath.Join(dir, "data"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	api := httptest.NewServer(llmtest.NewDevHandler(llmtest.DevConfig{Key: "sk-env-key-0123456789"}))
-	t.Cleanup(api.Close)
-	sf := settingsFile{path: filepath.Join(dir, "settings.json")}
-	s := settings.Default()
-	fake := settings.NewProvider(settings.PresetCustom)
-	fake.ID, fake.Name, fake.BaseURL, fake.DefaultModel = "fake", "Fake", api.URL+"/v1", "fake-model"
-	s.Providers = append(s.Providers, fake)
-	s.Defaults.ProviderID = "fake"
-	if err := sf.Save(ctx, s); err != nil {
-		t.Fatal(err)
-	}
-	env := func(name string) (string, bool) {
-		if name == secrets.EnvVar("fake") {
-			return "sk-env-key-0123456789", true
-		}
-		return "", false
-	}
-	keys := secrets.New(secrets.WithBackend(&memKeychain{m: map[string]string{}}), secrets.WithLookupEnv(env))
-	app, err := NewApp(ctx, Deps{Store: st, Settings: sf, Keys: keys, Client: llm.New(llm.WithHTTPClient(api.Client())),
-		Emitter: chat.EmitterFunc(func(string, any) {}), Shell: &fakeShell{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(app.shutdown)
-	if _, err := app.ListModels("fake"); err != nil {
-		t.Fatalf("the environment key is not used at its own origin: %v", err)
-	}
-	moved := app.Settings()
-	for i := range moved.Providers {
-		if moved.Providers[i].ID == "fake" {
-			moved.Providers[i].BaseURL = "http://127.0.0.1:1/v1"
-		}
-	}
-	if _, err := app.SaveSettings(moved); err != nil {
-		t.Fatal(err)
-	}
-	_, err = app.ListModels("fake")
-	if ue := uiErr(t, err); ue.Kind != "auth" || !strings.Contains(ue.Message, secrets.EnvVar("fake")) {
-		t.Fatalf("after moving the provider: %+v, want the environment key refused", ue)
 	}
 }
 
@@ -485,39 +321,10 @@ func TestOptionsRefusedWhileAReplyIsWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.app.SetConversationOptions(s.ConversationID, ConversationOptions{Model: "x"})
-	if ue := uiErr(t, err); ue.Kind != "busy" {
-		t.Fatalf("options during a reply: %+v, want busy", ue)
+	_, err = e.app.SetConversationOptions(s.ConversationID, view.ConversationOptions{Model: "x"})
+	if ve := viewErr(t, err); ve.Kind != view.KindBusy {
+		t.Fatalf("options during a reply: %+v, want busy", ve)
 	}
 	e.app.Stop(s.StreamID)
 	e.waitDone(t, s)
-}
-
-type failingWriter struct{ aborted, closed bool }
-
-func (w *failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
-func (w *failingWriter) Close() error              { w.closed = true; return nil }
-func (w *failingWriter) Abort()                    { w.aborted = true }
-
-type failingShell struct {
-	fakeShell
-	w *failingWriter
-}
-
-func (s *failingShell) SaveFile(context.Context, string, string) (io.WriteCloser, string, bool, error) {
-	return s.w, "somewhere", true, nil
-}
-
-func TestFailedExportIsAbortedNotCommitted(t *testing.T) {
-	e := newAppEnv(t)
-	v, _ := e.app.NewConversation()
-	fw := &failingWriter{}
-	e.app.shell = &failingShell{w: fw}
-	_, err := e.app.ExportConversation(v.ID, "md", false)
-	if err == nil || !strings.Contains(err.Error(), "disk full") {
-		t.Fatalf("export to a full disk: %v", err)
-	}
-	if !fw.aborted || fw.closed {
-		t.Fatalf("aborted=%v closed=%v: a failed export must be aborted, not committed", fw.aborted, fw.closed)
-	}
 }

@@ -102,6 +102,10 @@ done
 pid=""
 [[ "$code" == 0 ]] || fail "the app exited with status $code after SIGTERM, want 0"
 echo "smoke: SIGTERM: exited 0"
+if grep -q 'CRITICAL' "$tmp/app.log"; then
+  grep 'CRITICAL' "$tmp/app.log" >&2
+  fail "quitting logged GTK criticals (the window was asked something after it was gone)"
+fi
 
 state="$XDG_STATE_HOME/murmur/window.json"
 [[ -s "$state" ]] || fail "the window geometry was not saved to $state"

@@ -47,9 +47,9 @@ func streamServer(b *testing.B, n int, rate float64) *httptest.Server {
 
 type countingEmitter struct{ deltas, all atomic.Int64 }
 
-func (c *countingEmitter) Emit(name string, payload any) {
+func (c *countingEmitter) Stream(ev StreamEvent) {
 	c.all.Add(1)
-	if ev, ok := payload.(StreamEvent); ok && ev.Type == EventDelta {
+	if ev.Type == EventDelta {
 		c.deltas.Add(1)
 	}
 }

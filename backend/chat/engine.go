@@ -242,26 +242,16 @@ func (e *Engine) Edit(ctx context.Context, convID, userID, text string) (Started
 // Switch makes the current path run through messageID (an alternative) and
 // saves the choice.
 func (e *Engine) Switch(ctx context.Context, convID, messageID string) (*conversation.Conversation, error) {
-	cl, err := e.claim(convID)
-	if err != nil {
-		return nil, err
-	}
-	defer cl.done()
-	var out *conversation.Conversation
-	err = e.store.Update(ctx, convID, func(c *conversation.Conversation) error {
+	c, err := e.Modify(ctx, convID, func(c *conversation.Conversation) error {
 		if c.Message(messageID) == nil {
 			return ErrNotFound
 		}
-		if err := c.Select(messageID); err != nil {
-			return err
-		}
-		out = c
-		return nil
+		return c.Select(messageID)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("switch alternative: %w", err)
 	}
-	return out, nil
+	return c, nil
 }
 
 // Stop ends the reply being written under streamID; its text so far is kept
@@ -458,7 +448,8 @@ func (e *Engine) Continue(ctx context.Context, convID, assistantID string) (Star
 
 // Modify applies fn to a conversation in one locked read-modify-write, and
 // fails with ErrBusy while a reply is being written in it: changes to the
-// conversation's options or tree must not race a reply.
+// conversation's options or tree must not race a reply. Like a rename, it
+// leaves UpdatedAt alone, so the list order does not change.
 func (e *Engine) Modify(ctx context.Context, convID string, fn func(*conversation.Conversation) error) (*conversation.Conversation, error) {
 	cl, err := e.claim(convID)
 	if err != nil {
@@ -470,7 +461,6 @@ func (e *Engine) Modify(ctx context.Context, convID string, fn func(*conversatio
 		if err := fn(c); err != nil {
 			return err
 		}
-		c.UpdatedAt = e.clock.Now().UTC()
 		out = c
 		return nil
 	})

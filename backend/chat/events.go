@@ -6,17 +6,14 @@ import (
 	"murmur/backend/conversation"
 )
 
-// Emitter delivers events to a shell: the Wails runtime on desktop, a JS
-// callback on the web, stdout in the CLI. Emit must not block for long.
+// Emitter delivers the events of replies being written to a shell: the
+// Wails runtime on desktop, a JS callback on the web, the terminal in the
+// CLI. Stream must not block for long.
 type Emitter interface {
-	Emit(name string, payload any)
+	// Stream delivers one event of a reply; EventName(ev.StreamID) is the
+	// event name a UI listens to.
+	Stream(ev StreamEvent)
 }
-
-// EmitterFunc adapts a function to Emitter.
-type EmitterFunc func(name string, payload any)
-
-// Emit calls f.
-func (f EmitterFunc) Emit(name string, payload any) { f(name, payload) }
 
 // EventType says what a stream event carries.
 type EventType string
@@ -55,10 +52,6 @@ func (e StreamEvent) Terminal() bool {
 
 // EventName is the one event name a stream's events are emitted under.
 func EventName(streamID string) string { return "chat:stream:" + streamID }
-
-// ConversationsChanged is emitted (payload: the conversation id) when a
-// conversation's list entry changed outside a stream, e.g. its auto title.
-const ConversationsChanged = "chat:conversations-changed"
 
 // Snapshot is what a stream has produced so far.
 type Snapshot struct {

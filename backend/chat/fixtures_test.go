@@ -130,7 +130,6 @@ func held(first []string, release <-chan struct{}, rest ...string) script {
 type recorder struct {
 	mu     sync.Mutex
 	events map[string][]StreamEvent
-	other  []string
 	signal chan struct{}
 }
 
@@ -138,13 +137,10 @@ func newRecorder() *recorder {
 	return &recorder{events: make(map[string][]StreamEvent), signal: make(chan struct{}, 1024)}
 }
 
-func (r *recorder) Emit(name string, payload any) {
+func (r *recorder) Stream(ev StreamEvent) {
 	r.mu.Lock()
-	if ev, ok := payload.(StreamEvent); ok {
-		r.events[name] = append(r.events[name], ev)
-	} else {
-		r.other = append(r.other, fmt.Sprintf("%s %v", name, payload))
-	}
+	name := EventName(ev.StreamID)
+	r.events[name] = append(r.events[name], ev)
 	r.mu.Unlock()
 	select {
 	case r.signal <- struct{}{}:

@@ -211,7 +211,7 @@ func (r *run) send(ev StreamEvent, update func()) {
 	ev.MessageID = r.msg.ID
 	update()
 	r.e.mu.Unlock()
-	r.e.emit.Emit(EventName(r.streamID), ev)
+	r.e.emit.Stream(ev)
 }
 
 func (r *run) current() conversation.Message {

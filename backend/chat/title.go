@@ -99,9 +99,7 @@ func (e *Engine) autoTitle(r *run) {
 	}
 	if err := e.renameIfUntouched(ctx, r.convID, FallbackTitle(r.titleFrom), title); err != nil {
 		e.log.Warn("saving the auto title failed", "conversation", r.convID, "err", err)
-		return
 	}
-	e.emit.Emit(ConversationsChanged, r.convID)
 }
 
 // errTitleTouched: the user renamed the conversation while the title was

@@ -9,14 +9,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"reflect"
-	"runtime"
 	"strings"
 	"time"
 	"unicode"
-
-	"github.com/adrg/xdg"
 )
 
 // FileName is the name of the settings file in Murmur's config directory.
@@ -56,22 +52,6 @@ type CorruptError struct {
 
 // Error says why the settings cannot be read.
 func (e *CorruptError) Error() string { return "the settings cannot be read: " + e.Reason }
-
-// DefaultPath returns $XDG_CONFIG_HOME/murmur/settings.json (the platform's
-// config directory where XDG does not apply). It does not create anything.
-func DefaultPath() (string, error) {
-	if runtime.GOOS == "js" {
-		return "", errors.New("settings path: the web version keeps settings in the browser, not in files")
-	}
-	dir := os.Getenv("XDG_CONFIG_HOME")
-	if dir == "" || !filepath.IsAbs(dir) {
-		dir = xdg.ConfigHome
-	}
-	if dir == "" {
-		return "", errors.New("settings path: no config directory could be found (set XDG_CONFIG_HOME)")
-	}
-	return filepath.Join(dir, "murmur", FileName), nil
-}
 
 // Decode reads a settings document, migrating an older version in memory.
 // It returns a *CorruptError for data that is not a settings document, and

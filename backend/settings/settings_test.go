@@ -429,18 +429,6 @@ func TestNewerVersionKeepsItsVersion(t *testing.T) {
 	}
 }
 
-func TestDefaultPath(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", dir)
-	got, err := DefaultPath()
-	if err != nil || got != filepath.Join(dir, "murmur", "settings.json") {
-		t.Fatalf("DefaultPath = %q, %v", got, err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "murmur")); !os.IsNotExist(err) {
-		t.Fatal("DefaultPath created a directory")
-	}
-}
-
 func TestCloneIsDeep(t *testing.T) {
 	s := Default()
 	s.Providers[0].Headers = map[string]string{"X-Title": "a"}

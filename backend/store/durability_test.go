@@ -483,12 +483,3 @@ func TestSaveRejectsInvalidDocument(t *testing.T) {
 		t.Errorf("Save with a path as id: %v", err)
 	}
 }
-
-func TestDefaultDirFollowsXDG(t *testing.T) {
-	base := t.TempDir()
-	t.Setenv("XDG_DATA_HOME", base)
-	got, err := DefaultDir()
-	if err != nil || got != filepath.Join(base, "murmur") {
-		t.Errorf("DefaultDir = %q, %v; want %q", got, err, filepath.Join(base, "murmur"))
-	}
-}

@@ -43,3 +43,5 @@ func (*sqlIndex) putMessage(context.Context, *conversation.Conversation, string,
 }
 func (*sqlIndex) remove(context.Context, string) error { return errNoIndex }
 func (*sqlIndex) close() error                         { return nil }
+
+func (*sqlIndex) streamingIDs(context.Context) ([]string, error) { return nil, errNoIndex }

@@ -7,14 +7,11 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/adrg/xdg"
 
 	"murmur/backend/conversation"
 )
@@ -28,19 +25,6 @@ const (
 	staleMarkName     = "index.stale" // present: the index missed changes; reconcile before serving
 	fileExt           = ".json"
 )
-
-// DefaultDir returns the data folder: $XDG_DATA_HOME/murmur, or the
-// platform's equivalent (adrg/xdg) when XDG_DATA_HOME is not set.
-func DefaultDir() (string, error) {
-	base := os.Getenv("XDG_DATA_HOME")
-	if base == "" || !filepath.IsAbs(base) {
-		base = xdg.DataHome
-	}
-	if base == "" {
-		return "", errors.New("find the data folder: no XDG_DATA_HOME and no home folder")
-	}
-	return filepath.Join(base, "murmur"), nil
-}
 
 // Option configures Open.
 type Option func(*options)
@@ -651,4 +635,23 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+// IDs lists the id of every conversation, archived ones included, in list
+// order.
+func (s *Store) IDs(ctx context.Context) ([]string, error) {
+	var ids []string
+	for off := 0; ; {
+		p, err := s.List(ctx, ListQuery{Archived: ArchivedInclude, Offset: off, Limit: MaxLimit})
+		if err != nil {
+			return nil, err
+		}
+		for _, sum := range p.Items {
+			ids = append(ids, sum.ID)
+		}
+		off += len(p.Items)
+		if !p.More || len(p.Items) == 0 {
+			return ids, nil
+		}
+	}
 }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import App from './App.svelte';
 import { conversation, ev, installFake, message, type Fake } from './test/fakeBackend';
+import { ErrorKind } from './lib/backend';
 
 let fake: Fake;
 beforeEach(() => {
@@ -86,7 +87,7 @@ describe('sending', () => {
     const s = fake.lastStarted()!;
     await waitFor(() => expect(fake.listeners(s.event)).toBe(1));
     fake.emit(s.event, ev(s, 1, 'delta', { delta: 'words only on screen' }));
-    fake.emit(s.event, ev(s, 2, 'error', { error: { message: 'The reply could not be saved: disk full', kind: 'storage' } }));
+    fake.emit(s.event, ev(s, 2, 'error', { error: { message: 'The reply could not be saved: disk full', kind: ErrorKind.Storage } }));
     expect(await pane().findByText('The reply could not be saved: disk full')).toBeTruthy();
     await waitFor(() => expect(fake.listeners(s.event)).toBe(0));
     await new Promise((r) => setTimeout(r, 50));
@@ -99,7 +100,7 @@ describe('sending', () => {
     await waitFor(() => expect(fake.lastStarted()).toBeDefined());
     const s = fake.lastStarted()!;
     await waitFor(() => expect(fake.listeners(s.event)).toBe(1));
-    fake.emit(s.event, ev(s, 1, 'error', { error: { message: 'The API key was refused.', kind: 'auth' } }));
+    fake.emit(s.event, ev(s, 1, 'error', { error: { message: 'The API key was refused.', kind: ErrorKind.Auth } }));
     const alert = await pane().findByText('The API key was refused.');
     expect(within(alert.closest('[role=alert]') as HTMLElement).getByRole('button', { name: 'Open settings' })).toBeTruthy();
   });

@@ -18,11 +18,12 @@ afterEach(() => {
 describe('settings dialog', () => {
   it('shows a field error from the Go side next to its field and keeps the dialog open', async () => {
     fake.app.SaveSettings = async () => {
-      throw JSON.stringify({
+      // The desktop shell's ErrorFormatter hands the page the structured error.
+      throw {
         kind: 'invalid',
         message: 'Some settings need fixing: the temperature must be between 0 and 2, not 5',
-        fields: [{ path: 'defaults.temperature', message: 'the temperature must be between 0 and 2, not 5' }],
-      });
+        fields: [{ path: 'defaults.params.temperature', message: 'the temperature must be between 0 and 2, not 5' }],
+      };
     };
     let closed = false;
     render(SettingsDialog, { onclose: () => (closed = true) });
@@ -36,12 +37,12 @@ describe('settings dialog', () => {
     expect(described?.parentElement?.contains(temp)).toBe(true);
     expect(closed).toBe(false);
     const saved = fake.calls.find(([n]) => n === 'SaveSettings')?.[1][0] as Settings;
-    expect(saved.defaults.temperature).toBe(5);
+    expect(saved.defaults.params.temperature).toBe(5);
   });
 
   it('saves, shows warnings, and applies the theme', async () => {
     fake.app.SaveSettings = async () => [
-      { path: 'providers[0].base_url', message: 'plain http sends your key unencrypted', warning: true },
+      { path: 'providers[0].baseUrl', message: 'plain http sends your key unencrypted', warning: true },
     ];
     render(App);
     await fireEvent.keyDown(window, { key: ',', ctrlKey: true });
@@ -88,5 +89,18 @@ describe('settings dialog', () => {
   it('shows max loops only for a provider that supports it', async () => {
     render(SettingsDialog);
     expect(await screen.findByLabelText('Max loops', { selector: '#d-max_loops' })).toBeTruthy();
+  });
+
+  it('removing the default provider leaves the choice to the user instead of switching silently', async () => {
+    render(SettingsDialog);
+    await screen.findByRole('tab', { name: 'Swarms' });
+    await fireEvent.click(screen.getByRole('button', { name: 'Add provider' }));
+    await fireEvent.click(screen.getByRole('tab', { name: 'Swarms' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Remove provider' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fake.calls.some(([n]) => n === 'SaveSettings')).toBe(true));
+    const saved = fake.calls.find(([n]) => n === 'SaveSettings')?.[1][0] as Settings;
+    expect(saved.providers.map((p) => p.id)).not.toContain('swarms');
+    expect(saved.defaults.providerId).toBe('');
   });
 });

@@ -3,119 +3,55 @@
 // here talks to the network. Errors from Go arrive as the JSON text of a
 // UIError; every wrapper rejects with the parsed UIError object.
 import * as App from '../../wailsjs/go/main/App';
+import type { view } from '../../wailsjs/go/models';
+import type { UIError } from './wire.gen';
+import { ErrorKind } from './kinds';
 import { ClipboardSetText, EventsOn } from '../../wailsjs/runtime/runtime';
 
-// ---- types (plain JSON shapes of the Go facade) ---------------------------
+// ---- types: the generated view classes (models.ts) and wire.gen.ts ---------
 
-export interface AppInfo {
-  name: string;
-  version: string;
-}
+/**
+ * The JSON shape of a generated class: its data members (nested ones too)
+ * without its methods. The bindings resolve with plain objects, not instances.
+ */
+export type Plain<T> = T extends (infer U)[]
+  ? Plain<U>[]
+  : T extends object
+    ? { [K in keyof T as T[K] extends (...a: never[]) => unknown ? never : K]: Plain<T[K]> }
+    : T;
 
-export interface FieldError {
-  path: string;
-  message: string;
-  warning?: boolean;
-}
-
-/** The error every facade method rejects with. */
-export interface UIError {
-  kind: string;
-  message: string;
-  fields?: FieldError[];
-  status?: number;
-  requestId?: string;
-  retryable?: boolean;
-  upgradeUrl?: string;
-  /** Set when a prompt was saved although it could not be sent (e.g. no key). */
-  conversationId?: string;
-  messageId?: string;
-}
-
-export interface ErrorInfo {
-  message: string;
-  kind?: string;
-  status?: number;
-  request_id?: string;
-  retryable?: boolean;
-}
-
-export interface Usage {
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-}
-
-export interface Timing {
-  first_token_ms?: number;
-  total_ms?: number;
-}
+export type AppInfo = Plain<view.AppInfo>;
+export type FieldError = Plain<view.FieldError>;
+export type ErrorInfo = Plain<view.ErrorInfo>;
+export type Usage = Plain<view.Usage>;
+export type Timing = Plain<view.Timing>;
+export type MessageView = Plain<view.Message>;
+export type Params = Plain<view.Params>;
+export type ConversationView = Plain<view.Conversation>;
+export type ConversationOptions = Plain<view.ConversationOptions>;
+export type Summary = Plain<view.Summary>;
+export type Segment = Plain<view.Segment>;
+export type Hit = Plain<view.Hit>;
+export type Started = Plain<view.Started>;
+export type Snapshot = Plain<view.Snapshot>;
+export type KeyStatus = Plain<view.KeyStatus>;
+export type Provider = Plain<view.Provider>;
+export type Defaults = Plain<view.Defaults>;
+export type Appearance = Plain<view.Appearance>;
+export type Settings = Plain<view.Settings>;
+export type LoadReport = Plain<view.LoadReport>;
+export type Preset = Plain<view.Preset>;
+export type SettingsView = Plain<view.SettingsView>;
+export type ExportResult = Plain<view.ExportResult>;
+export type Credits = Plain<view.Credits>;
+export type RateWindow = Plain<view.RateWindow>;
+export type RateLimits = Plain<view.RateLimits>;
+export type ImportResult = Plain<view.ImportResult>;
+export type { StreamEvent, UIError } from './wire.gen';
+export { ErrorKind } from './kinds';
 
 export type MessageStatus = 'complete' | 'streaming' | 'stopped' | 'interrupted' | 'error';
-
-export interface MessageView {
-  id: string;
-  parentId: string;
-  role: string;
-  content: string;
-  reasoning: string;
-  status: MessageStatus | string;
-  error?: ErrorInfo;
-  finishReason?: string;
-  usage?: Usage;
-  timing?: Timing;
-  model?: string;
-  createdAt: string;
-  alternatives: string[];
-  alternative: number;
-  continuable: boolean;
-}
-
-export interface Params {
-  temperature?: number;
-  top_p?: number;
-  max_tokens?: number;
-  presence_penalty?: number;
-  frequency_penalty?: number;
-  max_loops?: number;
-}
-
-export interface ConversationView {
-  id: string;
-  title: string;
-  createdAt: string;
-  updatedAt: string;
-  pinned: boolean;
-  archived: boolean;
-  providerId: string;
-  model: string;
-  systemPrompt?: string;
-  params: Params;
-  messages: MessageView[];
-}
-
-export interface Summary {
-  ID: string;
-  Title: string;
-  CreatedAt: string;
-  UpdatedAt: string;
-  Pinned: boolean;
-  Archived: boolean;
-  ProviderID: string;
-  Model: string;
-  MessageCount: number;
-  Preview: string;
-}
-
-export interface Segment {
-  Text: string;
-  Match: boolean;
-}
-
-export interface Hit extends Summary {
-  MessageID: string;
-  Snippet: Segment[] | null;
-}
+export type StreamEventType = 'delta' | 'done' | 'error' | 'stopped';
 
 export interface Page<T> {
   items: T[];
@@ -124,161 +60,6 @@ export interface Page<T> {
 }
 
 export type ListFilter = 'active' | 'archived' | 'all';
-
-export interface Started {
-  streamId: string;
-  event: string;
-  conversationId: string;
-  userMessageId: string;
-  assistantMessageId: string;
-}
-
-export type StreamEventType = 'delta' | 'done' | 'error' | 'stopped';
-
-export interface StreamEvent {
-  streamId: string;
-  seq: number;
-  type: StreamEventType;
-  conversationId?: string;
-  messageId?: string;
-  delta?: string;
-  reasoningDelta?: string;
-  finishReason?: string;
-  usage?: Usage;
-  timing?: Timing;
-  error?: ErrorInfo;
-}
-
-export interface Snapshot {
-  streamId: string;
-  conversationId: string;
-  messageId: string;
-  seq: number;
-  content: string;
-  reasoning: string;
-  status: string;
-  error?: ErrorInfo;
-}
-
-export interface KeyStatus {
-  set: boolean;
-  source: string;
-  envVar?: string;
-  hint?: string;
-  sessionOnly: boolean;
-  reason?: string;
-}
-
-export interface Provider {
-  id: string;
-  name: string;
-  preset: string;
-  base_url: string;
-  auth: string;
-  headers?: Record<string, string>;
-  extra_body?: Record<string, unknown>;
-  models?: string[];
-  models_fetched_at?: string;
-  default_model?: string;
-  supports_max_loops?: boolean;
-  [extra: string]: unknown;
-}
-
-export interface Defaults {
-  provider_id: string;
-  model?: string;
-  temperature?: number;
-  top_p?: number;
-  max_tokens?: number;
-  presence_penalty?: number;
-  frequency_penalty?: number;
-  max_loops?: number;
-  system_prompt?: string;
-  history_limit: number;
-  stream: boolean;
-  [extra: string]: unknown;
-}
-
-export interface Appearance {
-  theme: string;
-  font_size: number;
-  [extra: string]: unknown;
-}
-
-export interface Settings {
-  version: number;
-  providers: Provider[];
-  defaults: Defaults;
-  appearance: Appearance;
-  [extra: string]: unknown;
-}
-
-export interface LoadReport {
-  missing: boolean;
-  corruptPath?: string;
-  corruptReason?: string;
-  migratedFrom: number;
-  backupPath?: string;
-  newerVersion: boolean;
-  problems?: FieldError[];
-  notes?: string[];
-}
-
-export interface PresetInfo {
-  preset: string;
-  id: string;
-  name: string;
-  base_url: string;
-  auth: string;
-  supports_max_loops: boolean;
-}
-
-export interface SettingsView {
-  settings: Settings;
-  report: LoadReport;
-  presets: PresetInfo[];
-  keys: Record<string, KeyStatus>;
-}
-
-export interface ExportResult {
-  saved: boolean;
-  where: string;
-  count: number;
-}
-
-export interface Credits {
-  credit: number;
-  free_credit: number;
-  referral_credits: number;
-  total_credits: number;
-}
-
-export interface RateWindow {
-  count: number;
-  limit: number;
-  exceeded: boolean;
-  remaining: number;
-  reset_time: string;
-}
-
-export interface RateLimits {
-  Minute: RateWindow;
-  Hour: RateWindow;
-  Day: RateWindow;
-  Tier: string;
-}
-
-export interface ImportResult {
-  chosen: boolean;
-  result: {
-    Kind: string;
-    Imported: Array<{ ID: string; Title: string; Source: string; Messages: number; Notes: string[] | null }> | null;
-    Skipped: Array<{ Source: string; Index: number; Title: string; Reason: string }> | null;
-    /** Skipped items beyond the listed ones, counted only. */
-    MoreSkipped: number;
-    Ignored: number;
-  };
-}
 
 // ---- errors ----------------------------------------------------------------
 
@@ -318,7 +99,7 @@ export function toUIError(e: unknown): UIError {
       // not JSON: fall through to the plain message
     }
   }
-  return { kind: 'error', message: trimmed || 'Something went wrong.' };
+  return { kind: ErrorKind.Error, message: trimmed || 'Something went wrong.' };
 }
 
 // ---- presence of the shell -------------------------------------------------
@@ -339,7 +120,7 @@ function hasRuntime(): boolean {
   return typeof w.runtime?.EventsOnMultiple === 'function';
 }
 
-const noBackend: UIError = { kind: 'unavailable', message: 'Murmur is not running inside its app window.' };
+const noBackend: UIError = { kind: ErrorKind.Unavailable, message: 'Murmur is not running inside its app window.' };
 
 async function call<T>(fn: () => Promise<unknown>): Promise<T> {
   if (!hasBackend()) {
@@ -373,7 +154,7 @@ export async function copyText(text: string): Promise<boolean> {
   return false;
 }
 
-export const ConversationsChanged = 'chat:conversations-changed';
+export { ConversationsChangedEvent } from './wire.gen';
 
 // ---- facade ------------------------------------------------------------------
 
@@ -387,9 +168,11 @@ export async function appInfo(): Promise<AppInfo | null> {
 
 export const api = {
   listConversations: (filter: ListFilter, offset: number, limit: number) =>
-    call<Page<Summary>>(() => App.ListConversations(filter, offset, limit)),
+    call<Plain<view.ConversationPage>>(() => App.ListConversations(filter, offset, limit)),
   searchConversations: (query: string, filter: ListFilter, offset: number, limit: number) =>
-    call<Page<Hit>>(() => App.SearchConversations(query, filter, offset, limit)),
+    call<Plain<view.SearchPage>>(() => App.SearchConversations(query, filter, offset, limit)),
+  setConversationOptions: (id: string, o: ConversationOptions) =>
+    call<ConversationView>(() => App.SetConversationOptions(id, o as view.ConversationOptions)),
   getConversation: (id: string) => call<ConversationView>(() => App.GetConversation(id)),
   newConversation: () => call<ConversationView>(() => App.NewConversation()),
   renameConversation: (id: string, title: string) => call<void>(() => App.RenameConversation(id, title)),
@@ -410,8 +193,7 @@ export const api = {
   streamSnapshot: (streamId: string) => call<Snapshot>(() => App.StreamSnapshot(streamId)),
 
   getSettings: () => call<SettingsView>(() => App.GetSettings()),
-  saveSettings: (s: Settings) =>
-    call<FieldError[] | null>(() => App.SaveSettings(s as unknown as Parameters<typeof App.SaveSettings>[0])),
+  saveSettings: (s: Settings) => call<FieldError[] | null>(() => App.SaveSettings(s as view.Settings)),
   setKey: (providerId: string, key: string) => call<KeyStatus>(() => App.SetKey(providerId, key)),
   deleteKey: (providerId: string) => call<KeyStatus>(() => App.DeleteKey(providerId)),
   keyStatus: (providerId: string) => call<KeyStatus>(() => App.KeyStatus(providerId)),

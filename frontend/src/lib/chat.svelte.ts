@@ -4,7 +4,7 @@
 // and copied into reactive state at most once per animation frame.
 import {
   api,
-  ConversationsChanged,
+  ConversationsChangedEvent,
   hasBackend,
   onEvent,
   toUIError,
@@ -73,15 +73,38 @@ export class ChatState {
     this.raf = raf ?? ((cb) => requestAnimationFrame(cb));
   }
 
-  /** Loads the list and follows changes made outside the UI (auto titles). */
+  /**
+   * Loads the list and follows every change Go reports (after each write:
+   * sends, renames, imports, auto titles), so no action refreshes by hand.
+   */
   async start(): Promise<void> {
-    this.stopListChanges = onEvent<string>(ConversationsChanged, (id) => {
-      void this.refreshList();
-      if (this.current && id === this.current.id && !this.live[id]) {
+    this.stopListChanges = onEvent<string[]>(ConversationsChangedEvent, (ids) => {
+      this.scheduleRefresh();
+      const id = this.current?.id;
+      if (id && ids.includes(id) && !this.live[id]) {
         void this.reload(id);
       }
     });
     await this.refreshList();
+  }
+
+  private refreshing = false;
+  private refreshAgain = false;
+
+  /** Refreshes the list once for any number of changes reported meanwhile. */
+  private scheduleRefresh(): void {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = true;
+    void this.refreshList().finally(() => {
+      this.refreshing = false;
+      if (this.refreshAgain) {
+        this.refreshAgain = false;
+        this.scheduleRefresh();
+      }
+    });
   }
 
   dispose(): void {
@@ -119,8 +142,8 @@ export class ChatState {
   async loadMore(): Promise<void> {
     try {
       const page = await api.listConversations(this.filter, this.conversations.length, pageSize);
-      const seen = new Set(this.conversations.map((c) => c.ID));
-      this.conversations = [...this.conversations, ...(page.items ?? []).filter((c) => !seen.has(c.ID))];
+      const seen = new Set(this.conversations.map((c) => c.id));
+      this.conversations = [...this.conversations, ...(page.items ?? []).filter((c) => !seen.has(c.id))];
       this.more = page.more;
     } catch (e) {
       this.error = toUIError(e);
@@ -197,7 +220,6 @@ export class ChatState {
         // the message is not typed twice.
         await this.open(err.conversationId);
         this.error = err;
-        void this.refreshList();
         return true;
       }
       return false;
@@ -223,7 +245,6 @@ export class ChatState {
       };
     }
     await this.watch(started);
-    void this.refreshList();
     return true;
   }
 
@@ -313,15 +334,15 @@ export class ChatState {
   }
 
   async rename(id: string, title: string): Promise<void> {
-    await this.act(() => api.renameConversation(id, title), id);
+    await this.act(() => api.renameConversation(id, title));
   }
 
   async togglePin(id: string, pinned: boolean): Promise<void> {
-    await this.act(() => api.pinConversation(id, pinned), id);
+    await this.act(() => api.pinConversation(id, pinned));
   }
 
   async toggleArchive(id: string, archived: boolean): Promise<void> {
-    await this.act(() => api.archiveConversation(id, archived), id);
+    await this.act(() => api.archiveConversation(id, archived));
   }
 
   async remove(id: string): Promise<void> {
@@ -366,17 +387,16 @@ export class ChatState {
       if (!r.chosen) {
         return;
       }
-      const imported = r.result.Imported ?? [];
-      const skipped = r.result.Skipped ?? [];
+      const imported = r.imported ?? [];
+      const skipped = r.skipped ?? [];
       let text = `Imported ${imported.length} conversation${imported.length === 1 ? '' : 's'}`;
       if (skipped.length > 0) {
         const first = skipped[0]!;
-        const total = skipped.length + (r.result.MoreSkipped ?? 0);
-        text += `; skipped ${total} (${first.Title ? first.Title + ': ' : ''}${first.Reason}${total > 1 ? ', …' : ''})`;
+        const total = skipped.length + (r.moreSkipped ?? 0);
+        text += `; skipped ${total} (${first.title ? first.title + ': ' : ''}${first.reason}${total > 1 ? ', …' : ''})`;
       }
       this.notice = text + '.';
-      await this.refreshList();
-      const firstId = imported[0]?.ID;
+      const firstId = imported[0]?.id;
       if (firstId) {
         await this.open(firstId);
       }
@@ -385,17 +405,14 @@ export class ChatState {
     }
   }
 
-  private async act(fn: () => Promise<void>, reloadId?: string): Promise<boolean> {
+  /** Runs a change; the list and the open conversation follow Go's change event. */
+  private async act(fn: () => Promise<void>): Promise<boolean> {
     this.error = null;
     try {
       await fn();
     } catch (e) {
       this.error = toUIError(e);
       return false;
-    }
-    await this.refreshList();
-    if (reloadId && this.current?.id === reloadId) {
-      await this.reload(reloadId);
     }
     return true;
   }
@@ -485,6 +502,5 @@ export class ChatState {
     if (this.current?.id === conversationId && !unsaved) {
       await this.reload(conversationId);
     }
-    void this.refreshList();
   }
 }

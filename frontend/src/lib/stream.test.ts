@@ -1,10 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Snapshot, StreamEvent } from './backend';
+import { ErrorKind, type Snapshot, type StreamEvent } from './backend';
 import { StreamAssembler, frameBatcher } from './stream';
 
 const id = 's1';
 const delta = (seq: number, text: string, reasoning = ''): StreamEvent => ({
   streamId: id,
+  conversationId: 'c',
+  messageId: 'm',
   seq,
   type: 'delta',
   delta: text,
@@ -12,10 +14,12 @@ const delta = (seq: number, text: string, reasoning = ''): StreamEvent => ({
 });
 const done = (seq: number): StreamEvent => ({
   streamId: id,
+  conversationId: 'c',
+  messageId: 'm',
   seq,
   type: 'done',
   finishReason: 'stop',
-  usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 },
+  usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 },
 });
 const snap = (seq: number, content: string, status = 'streaming'): Snapshot => ({
   streamId: id,
@@ -38,7 +42,7 @@ describe('StreamAssembler', () => {
     expect(a.terminal).toBe(true);
     expect(a.state.status).toBe('done');
     expect(a.state.finishReason).toBe('stop');
-    expect(a.state.usage?.total_tokens).toBe(3);
+    expect(a.state.usage?.totalTokens).toBe(3);
   });
 
   it('puts out-of-order events back in order', () => {
@@ -57,7 +61,7 @@ describe('StreamAssembler', () => {
     a.apply(delta(1, 'a'));
     expect(a.apply(delta(1, 'a'))).toBe(false);
     expect(a.apply({ ...delta(2, 'x'), streamId: 'other' })).toBe(false);
-    a.apply({ streamId: id, seq: 2, type: 'stopped' });
+    a.apply({ streamId: id, conversationId: 'c', messageId: 'm', seq: 2, type: 'stopped' });
     expect(a.apply(delta(3, 'late'))).toBe(false);
     expect(a.state).toMatchObject({ content: 'a', status: 'stopped' });
   });
@@ -75,7 +79,7 @@ describe('StreamAssembler', () => {
 
   it('reports a terminal snapshot, with its error', () => {
     const a = new StreamAssembler(id);
-    a.snapshot({ ...snap(5, 'partial', 'error'), error: { message: 'Rate limited', kind: 'rate_limit' } });
+    a.snapshot({ ...snap(5, 'partial', 'error'), error: { message: 'Rate limited', kind: ErrorKind.RateLimit } });
     expect(a.terminal).toBe(true);
     expect(a.state.status).toBe('error');
     expect(a.state.error?.message).toBe('Rate limited');
@@ -83,7 +87,7 @@ describe('StreamAssembler', () => {
 
   it('keeps the error of an error event', () => {
     const a = new StreamAssembler(id);
-    a.apply({ streamId: id, seq: 1, type: 'error', error: { message: 'No key', kind: 'auth' } });
+    a.apply({ streamId: id, conversationId: 'c', messageId: 'm', seq: 1, type: 'error', error: { message: 'No key', kind: ErrorKind.Auth } });
     expect(a.state.status).toBe('error');
     expect(a.state.error?.kind).toBe('auth');
   });

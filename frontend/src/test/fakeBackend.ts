@@ -1,7 +1,7 @@
 // A fake Go side for component tests: window.go.main.App with an in-memory
 // conversation store, and window.runtime with the event calls that
 // wailsjs/runtime makes (EventsOnMultiple, EventsOff).
-import type { ConversationView, MessageView, Settings, SettingsView, Started, StreamEvent } from '../lib/backend';
+import { ConversationsChangedEvent, ErrorKind, type ConversationView, type MessageView, type Settings, type SettingsView, type Started, type StreamEvent } from '../lib/backend';
 
 type Listener = (...data: unknown[]) => void;
 
@@ -54,12 +54,14 @@ export function conversation(id: string, title: string, messages: MessageView[] 
 
 export function defaultSettings(): Settings {
   return {
-    version: 1,
     providers: [
-      { id: 'swarms', name: 'Swarms', preset: 'swarms', base_url: 'https://api.swarms.world', auth: 'x-api-key', supports_max_loops: true, default_model: 'gpt-4o' },
+      {
+        id: 'swarms', name: 'Swarms', preset: 'swarms', baseUrl: 'https://api.swarms.world', auth: 'x-api-key',
+        supportsMaxLoops: true, defaultModel: 'gpt-4o', headers: {}, extraBody: {}, models: [], modelsFetchedAt: '',
+      },
     ],
-    defaults: { provider_id: 'swarms', history_limit: 0, stream: true, temperature: 0.7 },
-    appearance: { theme: 'system', font_size: 15 },
+    defaults: { providerId: 'swarms', model: '', params: { temperature: 0.7 }, systemPrompt: '', historyLimit: 0, stream: true },
+    appearance: { theme: 'system', fontSize: 15 },
   };
 }
 
@@ -70,10 +72,10 @@ export function installFake(): Fake {
   const started: Started[] = [];
   const settings: SettingsView = {
     settings: defaultSettings(),
-    report: { missing: false, migratedFrom: 0, newerVersion: false },
+    report: { missing: false, migratedFrom: 0, newerVersion: false, problems: [], notes: [] },
     presets: [
-      { preset: 'swarms', id: 'swarms', name: 'Swarms', base_url: 'https://api.swarms.world', auth: 'x-api-key', supports_max_loops: true },
-      { preset: 'openai', id: 'openai', name: 'OpenAI', base_url: 'https://api.openai.com/v1', auth: 'bearer', supports_max_loops: false },
+      { preset: 'swarms', id: 'swarms', name: 'Swarms', baseUrl: 'https://api.swarms.world', auth: 'x-api-key', supportsMaxLoops: true },
+      { preset: 'openai', id: 'openai', name: 'OpenAI', baseUrl: 'https://api.openai.com/v1', auth: 'bearer', supportsMaxLoops: false },
     ],
     keys: { swarms: { set: false, source: 'none', sessionOnly: false } },
   };
@@ -87,21 +89,21 @@ export function installFake(): Fake {
   const get = (id: string) => {
     const c = conversations.get(id);
     if (!c) {
-      throw JSON.stringify({ kind: 'not_found', message: 'That conversation does not exist.' });
+      throw { kind: ErrorKind.NotFound, message: 'That conversation does not exist.' };
     }
     return c;
   };
 
   const app: Fake['app'] = {
-    Info: async () => ({ name: 'Murmur', version: '9.9.9' }),
+    Info: async () => ({ name: 'Murmur', version: '9.9.9', shell: 'desktop' }),
     ListConversations: async (filter: string, offset: number, limit: number) => {
       const all = [...conversations.values()]
         .filter((c) => filter === 'all' || (filter === 'archived') === c.archived)
         .map((c) => ({
-        ID: c.id, Title: c.title, CreatedAt: c.createdAt, UpdatedAt: c.updatedAt, Pinned: c.pinned,
-        Archived: c.archived, ProviderID: '', Model: '', MessageCount: c.messages.length, Preview: '',
-      }));
-      all.sort((a, b) => Number(b.Pinned) - Number(a.Pinned));
+          id: c.id, title: c.title, createdAt: c.createdAt, updatedAt: c.updatedAt, pinned: c.pinned,
+          archived: c.archived, providerId: '', model: '', messageCount: c.messages.length, preview: '',
+        }));
+      all.sort((a, b) => Number(b.pinned) - Number(a.pinned));
       const items = all.slice(offset, offset + limit);
       return { items, total: all.length, more: offset + items.length < all.length };
     },
@@ -112,12 +114,12 @@ export function installFake(): Fake {
           const m = c.messages.find((x) => x.content.includes(q))!;
           const i = m.content.indexOf(q);
           return {
-            ID: c.id, Title: c.title, CreatedAt: '', UpdatedAt: '', Pinned: false, Archived: false, ProviderID: '',
-            Model: '', MessageCount: 0, Preview: '', MessageID: m.id,
-            Snippet: [
-              { Text: m.content.slice(0, i), Match: false },
-              { Text: q, Match: true },
-              { Text: m.content.slice(i + q.length), Match: false },
+            id: c.id, title: c.title, createdAt: '', updatedAt: '', pinned: false, archived: false, providerId: '',
+            model: '', messageCount: 0, preview: '', messageId: m.id,
+            snippet: [
+              { text: m.content.slice(0, i), match: false },
+              { text: q, match: true },
+              { text: m.content.slice(i + q.length), match: false },
             ],
           };
         });
@@ -145,7 +147,7 @@ export function installFake(): Fake {
     StreamSnapshot: async (streamId: string) => {
       const st = started.find((x) => x.streamId === streamId);
       if (!st) {
-        throw JSON.stringify({ kind: 'not_found', message: 'That reply is no longer being written.' });
+        throw { kind: ErrorKind.NotFound, message: 'That reply is no longer being written.' };
       }
       return { streamId, conversationId: st.conversationId, messageId: st.assistantMessageId, seq: 0, content: '', reasoning: '', status: 'streaming' };
     },
@@ -175,7 +177,12 @@ export function installFake(): Fake {
       return start(convId, m.parentId, m.id);
     },
     SwitchAlternative: async (convId: string) => structuredClone(get(convId)),
-    PinConversation: async () => undefined,
+    PinConversation: async (id: string, pinned: boolean) => {
+      get(id).pinned = pinned;
+    },
+    ArchiveConversation: async (id: string, archived: boolean) => {
+      get(id).archived = archived;
+    },
     RenameConversation: async () => undefined,
     DeleteConversation: async (id: string) => {
       conversations.delete(id);
@@ -189,24 +196,43 @@ export function installFake(): Fake {
     SetKey: async () => ({ set: true, source: 'keychain', hint: '…abcd', sessionOnly: false }),
     DeleteKey: async () => ({ set: false, source: 'none', sessionOnly: false }),
     ListModels: async () => ['gpt-4o', 'claude-sonnet'],
-    Credits: async () => ({ credit: 10, free_credit: 2.5, referral_credits: 0, total_credits: 12.5 }),
+    Credits: async () => ({ credit: 10, freeCredit: 2.5, referralCredits: 0, totalCredits: 12.5 }),
     RateLimits: async () => {
-      const w = (remaining: number) => ({ count: 0, limit: 100, exceeded: false, remaining, reset_time: '' });
-      return { Minute: w(99), Hour: w(900), Day: w(5000), Tier: 'free' };
+      const w = (remaining: number) => ({ count: 0, limit: 100, exceeded: false, remaining, resetTime: '' });
+      return { minute: w(99), hour: w(900), day: w(5000), tier: 'free' };
     },
   };
 
-  // record every call
-  const recorded: Fake['app'] = {};
-  for (const [name, fn] of Object.entries(app)) {
-    recorded[name] = (...args: never[]) => {
-      calls.push([name, args]);
-      return (app[name] as (...a: never[]) => Promise<unknown>)(...args);
-    };
-  }
-  const proxy = new Proxy(recorded, {
-    get: (target, prop: string) => target[prop] ?? app[prop],
+  // Like Go, tell the page after every write which conversation changed.
+  const writes = new Set([
+    'NewConversation', 'Send', 'Regenerate', 'Edit', 'Continue', 'SwitchAlternative', 'RenameConversation',
+    'PinConversation', 'ArchiveConversation', 'DeleteConversation', 'SetConversationOptions',
+  ]);
+  const changedId = (name: string, args: unknown[], result: unknown): string => {
+    const r = result as { conversationId?: string; id?: string } | undefined;
+    return r?.conversationId ?? (name === 'NewConversation' ? (r?.id ?? '') : String(args[0] ?? ''));
+  };
+
+  // Every call is recorded and, like Go, each write is followed by the
+  // change event; methods a test replaces later are wrapped the same way.
+  const wrap = (name: string) => async (...args: never[]) => {
+    calls.push([name, args]);
+    const result = await (app[name] as (...a: never[]) => Promise<unknown>)(...args);
+    if (writes.has(name)) {
+      const id = changedId(name, args, result);
+      queueMicrotask(() => emitTo(ConversationsChangedEvent, [id]));
+    }
+    return result;
+  };
+  const proxy = new Proxy(app, {
+    get: (target, prop: string) => (prop in target ? wrap(prop) : undefined),
   });
+
+  function emitTo(name: string, payload: unknown) {
+    for (const cb of [...(handlers.get(name) ?? [])]) {
+      cb(payload);
+    }
+  }
 
   const runtime = {
     EventsOnMultiple(name: string, cb: Listener) {
@@ -228,11 +254,7 @@ export function installFake(): Fake {
     calls,
     conversations,
     settings,
-    emit(name, payload) {
-      for (const cb of [...(handlers.get(name) ?? [])]) {
-        cb(payload);
-      }
-    },
+    emit: emitTo,
     listeners: (name) => handlers.get(name)?.size ?? 0,
     lastStarted: () => started.at(-1),
     uninstall() {

@@ -106,10 +106,6 @@ export function SetKey(arg1, arg2) {
   return window['go']['main']['App']['SetKey'](arg1, arg2);
 }
 
-export function Settings() {
-  return window['go']['main']['App']['Settings']();
-}
-
 export function Stop(arg1) {
   return window['go']['main']['App']['Stop'](arg1);
 }

@@ -1,26 +1,24 @@
-package windowstate
+package desktop
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/adrg/xdg"
 )
 
 func TestSaveThenLoadRemembersGeometry(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state", "window.json")
-	want := State{X: 40, Y: 60, Width: 1300, Height: 900, HasPosition: true}
-	if err := Save(path, want); err != nil {
+	want := windowState{X: 40, Y: 60, Width: 1300, Height: 900, HasPosition: true}
+	if err := saveWindow(path, want); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Load(path)
+	got, err := loadWindow(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got != want {
-		t.Fatalf("Load() = %+v, want %+v", got, want)
+		t.Fatalf("loadWindow() = %+v, want %+v", got, want)
 	}
 	info, err := os.Stat(path)
 	if err != nil {
@@ -50,9 +48,9 @@ func TestLoadFallsBackToDefault(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			got, err := Load(path)
-			if got != Default() {
-				t.Errorf("Load() = %+v, want the default", got)
+			got, err := loadWindow(path)
+			if got != defaultWindow() {
+				t.Errorf("loadWindow() = %+v, want the default", got)
 			}
 			if tc.wantErr == "" && err != nil {
 				t.Errorf("unexpected error %v", err)
@@ -66,29 +64,15 @@ func TestLoadFallsBackToDefault(t *testing.T) {
 
 func TestSaveRefusesInvalidAndKeepsOld(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "window.json")
-	good := State{Width: 800, Height: 600}
-	if err := Save(path, good); err != nil {
+	good := windowState{Width: 800, Height: 600}
+	if err := saveWindow(path, good); err != nil {
 		t.Fatal(err)
 	}
-	if err := Save(path, State{Width: 1, Height: 1}); err == nil {
+	if err := saveWindow(path, windowState{Width: 1, Height: 1}); err == nil {
 		t.Fatal("an unusable geometry was saved")
 	}
-	got, err := Load(path)
+	got, err := loadWindow(path)
 	if err != nil || got != good {
-		t.Fatalf("Load() = %+v, %v; want the earlier state", got, err)
-	}
-}
-
-func TestDefaultPathFollowsXDGStateHome(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("XDG_STATE_HOME", dir)
-	xdg.Reload() // adrg/xdg reads the environment once per process.
-	t.Cleanup(xdg.Reload)
-	p, err := DefaultPath()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := filepath.Join(dir, "murmur", "window.json"); p != want {
-		t.Fatalf("DefaultPath() = %q, want %q", p, want)
+		t.Fatalf("loadWindow() = %+v, %v; want the earlier state", got, err)
 	}
 }

@@ -1,6 +1,7 @@
-// Package windowstate remembers the desktop window's size and position
-// between launches in a small JSON file under the XDG state dir.
-package windowstate
+package desktop
+
+// The desktop window's size and position, remembered between launches in a
+// small JSON file under the XDG state folder.
 
 import (
 	"encoding/json"
@@ -9,8 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"github.com/adrg/xdg"
 )
 
 // Size bounds: a remembered size outside them is ignored, so a corrupt or
@@ -21,8 +20,8 @@ const (
 	MaxSide   = 16384
 )
 
-// State is the window geometry worth remembering.
-type State struct {
+// windowState is the window geometry worth remembering.
+type windowState struct {
 	X         int  `json:"x"`
 	Y         int  `json:"y"`
 	Width     int  `json:"width"`
@@ -34,21 +33,12 @@ type State struct {
 }
 
 // Default is the geometry of a first launch.
-func Default() State {
-	return State{Width: 1100, Height: 760}
-}
-
-// DefaultPath is $XDG_STATE_HOME/murmur/window.json.
-func DefaultPath() (string, error) {
-	p, err := xdg.StateFile(filepath.Join("murmur", "window.json"))
-	if err != nil {
-		return "", fmt.Errorf("locate window state file: %w", err)
-	}
-	return p, nil
+func defaultWindow() windowState {
+	return windowState{Width: 1100, Height: 760}
 }
 
 // Valid reports whether s can be applied as it is.
-func (s State) Valid() bool {
+func (s windowState) Valid() bool {
 	return s.Width >= MinWidth && s.Height >= MinHeight && s.Width <= MaxSide && s.Height <= MaxSide &&
 		s.X > -MaxSide && s.X < MaxSide && s.Y > -MaxSide && s.Y < MaxSide
 }
@@ -56,27 +46,27 @@ func (s State) Valid() bool {
 // Load reads the state at path. A missing file gives Default and no error; a
 // file that does not parse or holds an unusable geometry gives Default and
 // an error saying why, which the caller may log: the window still opens.
-func Load(path string) (State, error) {
+func loadWindow(path string) (windowState, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return Default(), nil
+		return defaultWindow(), nil
 	}
 	if err != nil {
-		return Default(), fmt.Errorf("read window state: %w", err)
+		return defaultWindow(), fmt.Errorf("read window state: %w", err)
 	}
-	var s State
+	var s windowState
 	if err := json.Unmarshal(b, &s); err != nil {
-		return Default(), fmt.Errorf("window state %s is not valid JSON, using the default size: %w", path, err)
+		return defaultWindow(), fmt.Errorf("window state %s is not valid JSON, using the default size: %w", path, err)
 	}
 	if !s.Valid() {
-		return Default(), fmt.Errorf("window state %s holds an unusable geometry %dx%d at %d,%d, using the default size", path, s.Width, s.Height, s.X, s.Y)
+		return defaultWindow(), fmt.Errorf("window state %s holds an unusable geometry %dx%d at %d,%d, using the default size", path, s.Width, s.Height, s.X, s.Y)
 	}
 	return s, nil
 }
 
 // Save writes s to path atomically (temp file, fsync, rename), creating the
 // folder if needed. An invalid state is not written.
-func Save(path string, s State) error {
+func saveWindow(path string, s windowState) error {
 	if !s.Valid() {
 		return fmt.Errorf("save window state: geometry %dx%d at %d,%d is out of range", s.Width, s.Height, s.X, s.Y)
 	}

@@ -1,0 +1,123 @@
+//go:build !js
+
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"murmur/backend/view"
+)
+
+// maxPrompt bounds a prompt read from standard input (the facade's limit).
+const maxPrompt = 4 << 20
+
+func (r *runner) ask(args []string) error {
+	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+	provider := fs.String("provider", "", "provider id")
+	model := fs.String("model", "", "model")
+	convID := fs.String("conversation", "", "continue this conversation")
+	system := fs.String("system", "", "system prompt")
+	temperature := fs.String("temperature", "", "sampling temperature, 0 to 2")
+	maxLoops := fs.String("max-loops", "", "Swarms reasoning loops")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var params view.Params
+	if set["temperature"] {
+		t, err := strconv.ParseFloat(*temperature, 64)
+		if err != nil {
+			return usagef("--temperature takes a number, not %q", *temperature)
+		}
+		params.Temperature = &t
+	}
+	if set["max-loops"] {
+		n, err := strconv.Atoi(*maxLoops)
+		if err != nil {
+			return usagef("--max-loops takes a whole number, not %q", *maxLoops)
+		}
+		params.MaxLoops = &n
+	}
+	prompt := strings.Join(pos, " ")
+	if prompt == "" {
+		b, err := io.ReadAll(io.LimitReader(r.Stdin, maxPrompt+1))
+		if err != nil {
+			return fmt.Errorf("read the prompt from standard input: %w", err)
+		}
+		prompt = string(b)
+	}
+	if strings.TrimSpace(prompt) == "" {
+		return usagef("no prompt: give it as arguments or on standard input")
+	}
+
+	app, err := r.openApp("", "")
+	if err != nil {
+		return err
+	}
+	id := *convID
+	if set["provider"] || set["model"] || set["system"] || set["temperature"] || set["max-loops"] {
+		var v view.Conversation
+		if id == "" {
+			v, err = app.NewConversation()
+		} else {
+			v, err = app.GetConversation(id)
+		}
+		if err != nil {
+			return err
+		}
+		id = v.ID
+		o := view.ConversationOptions{ProviderID: v.ProviderID, Model: v.Model, SystemPrompt: v.SystemPrompt, Params: v.Params}
+		if set["provider"] {
+			o.ProviderID = *provider
+		}
+		if set["model"] {
+			o.Model = *model
+		}
+		if set["system"] {
+			o.SystemPrompt = system
+		}
+		if params.Temperature != nil {
+			o.Params.Temperature = params.Temperature
+		}
+		if params.MaxLoops != nil {
+			o.Params.MaxLoops = params.MaxLoops
+		}
+		if _, err := app.SetConversationOptions(id, o); err != nil {
+			return err
+		}
+	}
+
+	started, err := app.Send(id, prompt)
+	if err != nil {
+		return err
+	}
+	interrupt := make(chan os.Signal, 1)
+	signal.Notify(interrupt, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(interrupt)
+	p := newPrinter(r.Stdout, r.Stderr, started.StreamID)
+	for {
+		select {
+		case <-interrupt:
+			p.stopping = true
+			_ = app.Stop(started.StreamID)
+		case ev := <-r.events:
+			done, err := p.print(ev)
+			if !done {
+				continue
+			}
+			if err == errStopped {
+				fmt.Fprintln(r.Stderr, "murmur: stopped; the partial reply is saved in conversation", started.ConversationID)
+			}
+			return err
+		}
+	}
+}

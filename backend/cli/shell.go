@@ -1,0 +1,53 @@
+//go:build !js
+
+package cli
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"murmur/backend/chat"
+	"murmur/backend/shell"
+)
+
+// terminal is the command line's Shell: the files named on it.
+type terminal struct {
+	input, output string
+	stdout        io.Writer
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+func (t terminal) SaveFile(ctx context.Context, suggested, mimeType string) (io.WriteCloser, string, bool, error) {
+	if t.output == "" || t.output == "-" {
+		return nopCloser{t.stdout}, "standard output", true, nil
+	}
+	f, err := shell.CreateAtomic(t.output)
+	if err != nil {
+		return nil, "", false, err
+	}
+	return f, t.output, true, nil
+}
+
+func (t terminal) OpenFile(ctx context.Context) (shell.ImportFile, bool, error) {
+	if t.input == "" {
+		return shell.ImportFile{}, false, errors.New("no file to import was named")
+	}
+	f, err := shell.OpenImportFile(t.input)
+	return f, err == nil, err
+}
+
+func (terminal) Confirm(context.Context, string, string) (bool, error) { return false, nil }
+
+func (terminal) OpenURL(context.Context, string) error {
+	return errors.New("the command line does not open links")
+}
+
+// streamEvents hands the replies' events to the command waiting for them.
+type streamEvents struct{ ch chan<- chat.StreamEvent }
+
+func (e streamEvents) Stream(ev chat.StreamEvent)  { e.ch <- ev }
+func (streamEvents) ConversationsChanged([]string) {}

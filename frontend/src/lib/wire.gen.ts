@@ -1,0 +1,33 @@
+// Generated from backend/view by `go test ./backend/view -run TestWireTypeScript -update`. DO NOT EDIT.
+// The wire types the bindings do not declare: the error every call rejects with, and stream events.
+import type { view } from '../../wailsjs/go/models';
+
+export interface UIError {
+  kind: view.ErrorKind;
+  message: string;
+  fields?: Array<view.FieldError>;
+  status?: number;
+  requestId?: string;
+  retryable?: boolean;
+  upgradeUrl?: string;
+  providerId?: string;
+  conversationId?: string;
+  messageId?: string;
+}
+
+export interface StreamEvent {
+  streamId: string;
+  seq: number;
+  type: string;
+  conversationId: string;
+  messageId: string;
+  delta?: string;
+  reasoningDelta?: string;
+  finishReason?: string;
+  usage?: view.Usage;
+  timing?: view.Timing;
+  error?: view.ErrorInfo;
+}
+
+/** The event that names conversations whose list entry changed (payload: their ids). */
+export const ConversationsChangedEvent = "conversations:changed";
