@@ -116,7 +116,9 @@ bindings-check: tools
 	  cp -r "$$tmp/committed/." frontend/wailsjs/; \
 	  echo "frontend/wailsjs is stale: run 'make bindings' and commit the result"; exit 1; \
 	fi
-	@echo "bindings: frontend/wailsjs matches App"
+	@bad=$$(grep -E '^\s+[A-Za-z0-9_]+\??: ' frontend/wailsjs/go/models.ts | grep -E '^\s+([A-Z]|[A-Za-z0-9]*_)' || true); \
+	if [ -n "$$bad" ]; then echo "models.ts has members that are not camelCase:"; echo "$$bad"; exit 1; fi
+	@echo "bindings: frontend/wailsjs matches App; every member is camelCase"
 
 smoke: $(BIN)
 	scripts/smoke-desktop.sh $(BIN)
