@@ -42,4 +42,7 @@ func (*sqlIndex) putMessage(context.Context, *conversation.Conversation, string,
 	return errNoIndex
 }
 func (*sqlIndex) remove(context.Context, string) error { return errNoIndex }
-func (*sqlIndex) close() error                         { return nil }
+func (*sqlIndex) findSource(context.Context, string, string) (Imported, bool, error) {
+	return Imported{}, false, errNoIndex
+}
+func (*sqlIndex) close() error { return nil }
