@@ -9,11 +9,20 @@ import (
 	"unicode/utf8"
 )
 
-// Part is one piece of multi-part content (OpenAI content parts).
+// The types a content part may have.
+const (
+	PartText       = "text"
+	PartImageURL   = "image_url"
+	PartAttachment = "attachment"
+)
+
+// Part is one piece of multi-part content (OpenAI content parts, plus
+// Murmur's own "attachment" part).
 type Part struct {
-	Type     string    `json:"type"`
-	Text     string    `json:"text,omitempty"`
-	ImageURL *ImageURL `json:"image_url,omitempty"`
+	Type       string      `json:"type"`
+	Text       string      `json:"text,omitempty"`
+	ImageURL   *ImageURL   `json:"image_url,omitempty"`
+	Attachment *Attachment `json:"attachment,omitempty"`
 }
 
 // ImageURL is the image of an "image_url" part.
@@ -33,18 +42,31 @@ type Content struct {
 func TextContent(s string) Content { return Content{Text: s} }
 
 // PlainText returns the text of the content: the text itself, or the text
-// parts joined by blank lines.
+// parts joined by blank lines. Images and attachments are not text: they are
+// left out (so that the search index does not grow with them).
 func (c Content) PlainText() string {
 	if c.Parts == nil {
 		return c.Text
 	}
 	var texts []string
 	for _, p := range c.Parts {
-		if p.Type == "text" && p.Text != "" {
+		if p.Type == PartText && p.Text != "" {
 			texts = append(texts, p.Text)
 		}
 	}
 	return strings.Join(texts, "\n\n")
+}
+
+// Attachments returns the attachments the content refers to, in order; nil
+// when there are none.
+func (c Content) Attachments() []Attachment {
+	var out []Attachment
+	for _, p := range c.Parts {
+		if p.Type == PartAttachment && p.Attachment != nil {
+			out = append(out, *p.Attachment)
+		}
+	}
+	return out
 }
 
 // IsZero reports whether the content has neither text nor parts.
@@ -92,13 +114,20 @@ func (c Content) validate() error {
 	}
 	for i, p := range c.Parts {
 		switch p.Type {
-		case "text":
+		case PartText:
 			if !utf8.ValidString(p.Text) {
 				return fmt.Errorf("content part %d is not valid UTF-8", i)
 			}
-		case "image_url":
+		case PartImageURL:
 			if p.ImageURL == nil || p.ImageURL.URL == "" {
 				return fmt.Errorf("content part %d is an image without a URL", i)
+			}
+		case PartAttachment:
+			if p.Attachment == nil {
+				return fmt.Errorf("content part %d is an attachment part without an attachment", i)
+			}
+			if err := p.Attachment.validate(); err != nil {
+				return fmt.Errorf("content part %d: %w", i, err)
 			}
 		default:
 			return fmt.Errorf("content part %d has unknown type %q", i, truncate(p.Type, 30))

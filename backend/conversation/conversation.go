@@ -130,6 +130,9 @@ type Conversation struct {
 	Model        string    `json:"model,omitempty"`
 	SystemPrompt *string   `json:"system_prompt,omitempty"`
 	Params       Params    `json:"params"`
+	// Source is where an imported conversation came from; nil for one made
+	// in Murmur.
+	Source *Source `json:"source,omitempty"`
 	// CurrentID is the leaf of the current path through the message tree.
 	CurrentID string    `json:"current_id,omitempty"`
 	Messages  []Message `json:"messages"`
@@ -327,6 +330,11 @@ func (c *Conversation) Validate() error {
 	}
 	if len(c.Title) > MaxTitleBytes || !utf8.ValidString(c.Title) {
 		return invalid("title is not valid UTF-8 of at most %d bytes", MaxTitleBytes)
+	}
+	if c.Source != nil {
+		if err := c.Source.validate(); err != nil {
+			return invalid("%v", err)
+		}
 	}
 	if len(c.Messages) > MaxMessages {
 		return invalid("%d messages is more than the %d allowed", len(c.Messages), MaxMessages)

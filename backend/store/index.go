@@ -24,7 +24,7 @@ import (
 
 // indexVersion is bumped whenever the schema or what is indexed changes;
 // an index of another version is rebuilt from the files.
-const indexVersion = 1
+const indexVersion = 2
 
 var schema = []string{
 	`CREATE TABLE convs(
@@ -41,9 +41,14 @@ var schema = []string{
 		preview TEXT NOT NULL,
 		streaming INTEGER NOT NULL,
 		file_size INTEGER NOT NULL,
-		file_mtime INTEGER NOT NULL)`,
+		file_mtime INTEGER NOT NULL,
+		source_service TEXT NOT NULL,
+		source_id TEXT NOT NULL,
+		source_updated INTEGER NOT NULL)`,
 	`CREATE INDEX convs_list ON convs(archived, pinned DESC, updated_at DESC, id DESC)`,
 	`CREATE INDEX convs_all ON convs(pinned DESC, updated_at DESC, id DESC)`,
+	// Re-import dedupe: the conversation imported from a service's id.
+	`CREATE INDEX convs_source ON convs(source_service, source_id) WHERE source_id != ''`,
 	// One row per indexed text: msg_id is '' for the title; hash is that of
 	// the text, so a save re-indexes only the texts that changed.
 	`CREATE TABLE msgs(rowid INTEGER PRIMARY KEY, conv INTEGER NOT NULL, msg_id TEXT NOT NULL, hash INTEGER NOT NULL)`,
@@ -453,9 +458,11 @@ func newInserter(tx *sql.Tx) *inserter {
 	// statement savepoint, which makes FTS5 flush its pending terms for every
 	// conversation (tiny segments, then endless merging).
 	in.insConv = prep(`INSERT INTO convs(title, created_at, updated_at, pinned, archived, provider_id, model,
-		message_count, preview, streaming, file_size, file_mtime, id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+		message_count, preview, streaming, file_size, file_mtime, source_service, source_id, source_updated, id)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 	in.updConv = prep(`UPDATE convs SET title=?, created_at=?, updated_at=?, pinned=?, archived=?, provider_id=?,
-		model=?, message_count=?, preview=?, streaming=?, file_size=?, file_mtime=? WHERE id=?`)
+		model=?, message_count=?, preview=?, streaming=?, file_size=?, file_mtime=?, source_service=?, source_id=?,
+		source_updated=? WHERE id=?`)
 	in.convRow = prep(`SELECT rowid FROM convs WHERE id = ?`)
 	in.delFTS = prep(`DELETE FROM fts WHERE rowid IN (SELECT rowid FROM msgs WHERE conv = ?)`)
 	in.delMsgs = prep(`DELETE FROM msgs WHERE conv = ?`)
@@ -489,8 +496,17 @@ func streamingCount(c *conversation.Conversation) int {
 // c is known not to be in the index.
 func (in *inserter) upsertConv(ctx context.Context, c *conversation.Conversation, st fileStat, fresh bool) (int64, error) {
 	sum := summarize(c)
+	var srcService, srcID string
+	var srcUpdated int64
+	if src := c.Source; src != nil {
+		srcService, srcID = src.Service, src.ID
+		if !src.UpdatedAt.IsZero() {
+			srcUpdated = src.UpdatedAt.UnixNano()
+		}
+	}
 	args := []any{sum.Title, sum.CreatedAt.UnixNano(), sum.UpdatedAt.UnixNano(), sum.Pinned, sum.Archived,
-		sum.ProviderID, sum.Model, sum.MessageCount, sum.Preview, streamingCount(c), st.size, st.mtime, sum.ID}
+		sum.ProviderID, sum.Model, sum.MessageCount, sum.Preview, streamingCount(c), st.size, st.mtime,
+		srcService, srcID, srcUpdated, sum.ID}
 	if !fresh {
 		res, err := in.updConv.ExecContext(ctx, args...)
 		if err != nil {
@@ -652,6 +668,36 @@ func (ix *sqlIndex) remove(ctx context.Context, id string) error {
 		_, err = in.tx.ExecContext(ctx, `DELETE FROM convs WHERE rowid = ?`, rowid)
 		return err
 	})
+}
+
+// findSource looks the conversation imported from (service, id) up; for
+// the Murmur service a conversation's own id matches too.
+func (ix *sqlIndex) findSource(ctx context.Context, service, id string) (Imported, bool, error) {
+	var got Imported
+	var updated int64
+	err := ix.db.QueryRowContext(ctx, `SELECT id, source_updated FROM convs WHERE source_service = ? AND source_id = ?
+		ORDER BY updated_at DESC, id DESC LIMIT 1`, service, id).Scan(&got.ID, &updated)
+	if err == nil {
+		if updated != 0 {
+			got.SourceUpdated = time.Unix(0, updated).UTC()
+		}
+		return got, true, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return Imported{}, false, err
+	}
+	if service != conversation.SourceMurmur || !conversation.ValidID(id) {
+		return Imported{}, false, nil
+	}
+	err = ix.db.QueryRowContext(ctx, `SELECT id, updated_at FROM convs WHERE id = ?`, id).Scan(&got.ID, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Imported{}, false, nil
+	}
+	if err != nil {
+		return Imported{}, false, err
+	}
+	got.SourceUpdated = time.Unix(0, updated).UTC()
+	return got, true, nil
 }
 
 const summaryCols = `c.id, c.title, c.created_at, c.updated_at, c.pinned, c.archived, c.provider_id, c.model,

@@ -45,3 +45,7 @@ func (*sqlIndex) remove(context.Context, string) error { return errNoIndex }
 func (*sqlIndex) close() error                         { return nil }
 
 func (*sqlIndex) streamingIDs(context.Context) ([]string, error) { return nil, errNoIndex }
+
+func (*sqlIndex) findSource(context.Context, string, string) (Imported, bool, error) {
+	return Imported{}, false, errNoIndex
+}

@@ -19,10 +19,18 @@ type memCatalog struct {
 
 	mu   sync.RWMutex
 	sums map[string]Summary
+	// srcs holds the import source of each conversation that has one;
+	// bySource finds the conversations of one source.
+	srcs     map[string]conversation.Source
+	bySource map[sourceKey]map[string]bool
 }
 
+// sourceKey names one conversation of one service.
+type sourceKey struct{ service, id string }
+
 func newMemCatalog(read func(string) (*conversation.Conversation, error)) *memCatalog {
-	return &memCatalog{read: read, sums: make(map[string]Summary)}
+	return &memCatalog{read: read, sums: make(map[string]Summary),
+		srcs: make(map[string]conversation.Source), bySource: make(map[sourceKey]map[string]bool)}
 }
 
 func wanted(a Archived, archived bool) bool {
@@ -140,8 +148,55 @@ func (m *memCatalog) put(ctx context.Context, c *conversation.Conversation, st f
 	s := summarize(c)
 	m.mu.Lock()
 	m.sums[c.ID] = s
+	m.dropSourceLocked(c.ID)
+	if c.Source != nil {
+		m.srcs[c.ID] = *c.Source
+		k := sourceKey{c.Source.Service, c.Source.ID}
+		if m.bySource[k] == nil {
+			m.bySource[k] = make(map[string]bool, 1)
+		}
+		m.bySource[k][c.ID] = true
+	}
 	m.mu.Unlock()
 	return nil
+}
+
+// dropSourceLocked forgets the import source of conversation id.
+func (m *memCatalog) dropSourceLocked(id string) {
+	old, ok := m.srcs[id]
+	if !ok {
+		return
+	}
+	delete(m.srcs, id)
+	k := sourceKey{old.Service, old.ID}
+	delete(m.bySource[k], id)
+	if len(m.bySource[k]) == 0 {
+		delete(m.bySource, k)
+	}
+}
+
+// findSource picks, among the conversations of one source, the most
+// recently updated (as the index does).
+func (m *memCatalog) findSource(ctx context.Context, service, id string) (Imported, bool, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var best Summary
+	found := false
+	for cid := range m.bySource[sourceKey{service, id}] {
+		s := m.sums[cid]
+		if !found || s.UpdatedAt.After(best.UpdatedAt) || (s.UpdatedAt.Equal(best.UpdatedAt) && s.ID > best.ID) {
+			best, found = s, true
+		}
+	}
+	if found {
+		return Imported{ID: best.ID, SourceUpdated: m.srcs[best.ID].UpdatedAt}, true, nil
+	}
+	if service == conversation.SourceMurmur {
+		if s, ok := m.sums[id]; ok {
+			return Imported{ID: s.ID, SourceUpdated: s.UpdatedAt}, true, nil
+		}
+	}
+	return Imported{}, false, nil
 }
 
 func (m *memCatalog) putMessage(ctx context.Context, c *conversation.Conversation, msgID string, st fileStat) error {
@@ -151,6 +206,7 @@ func (m *memCatalog) putMessage(ctx context.Context, c *conversation.Conversatio
 func (m *memCatalog) remove(ctx context.Context, id string) error {
 	m.mu.Lock()
 	delete(m.sums, id)
+	m.dropSourceLocked(id)
 	m.mu.Unlock()
 	return nil
 }

@@ -94,6 +94,9 @@ type catalog interface {
 	// putMessage records a change of one message of c (already in c).
 	putMessage(ctx context.Context, c *conversation.Conversation, msgID string, st fileStat) error
 	remove(ctx context.Context, id string) error
+	// findSource returns the conversation imported from service's
+	// conversation id (see Store.FindSource).
+	findSource(ctx context.Context, service, id string) (Imported, bool, error)
 	close() error
 }
 
@@ -276,6 +279,35 @@ func (s *Store) Get(ctx context.Context, id string) (*conversation.Conversation,
 		return nil, fmt.Errorf("get conversation %s: %w", id, err)
 	}
 	return c, nil
+}
+
+// FindSource returns the conversation imported from the conversation id of
+// service (conversation.SourceChatGPT, …), so that importing the same
+// export again can skip it; ok is false when there is none. A conversation
+// made in this Murmur is the conversation.SourceMurmur source of itself: its
+// own id matches too. When several match, the most recently updated is
+// returned.
+func (s *Store) FindSource(ctx context.Context, service, id string) (Imported, bool, error) {
+	if service == "" || id == "" {
+		return Imported{}, false, nil
+	}
+	if err := s.waitReconciled(ctx); err != nil {
+		return Imported{}, false, fmt.Errorf("look up imported conversation: %w", err)
+	}
+	cat, err := s.catalog()
+	if err != nil {
+		return Imported{}, false, fmt.Errorf("look up imported conversation: %w", err)
+	}
+	got, ok, err := cat.findSource(ctx, service, id)
+	if err != nil && ctx.Err() == nil {
+		if cat, err = s.degrade(ctx, cat, err); err == nil {
+			got, ok, err = cat.findSource(ctx, service, id)
+		}
+	}
+	if err != nil {
+		return Imported{}, false, fmt.Errorf("look up imported conversation: %w", err)
+	}
+	return got, ok, nil
 }
 
 // read loads and validates a conversation file.

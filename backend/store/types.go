@@ -91,6 +91,17 @@ type Summary struct {
 	Preview string
 }
 
+// Imported is a conversation found by the source it was imported from.
+type Imported struct {
+	// ID is the conversation's id here.
+	ID string
+	// SourceUpdated is when the source last changed the conversation, as
+	// the export it came from said; zero when it did not say. For a
+	// conversation found by its own id (the Murmur source of itself) it is
+	// the conversation's UpdatedAt.
+	SourceUpdated time.Time
+}
+
 // Segment is a piece of a snippet; Match marks the words that matched.
 // Render segments as text nodes: the store never returns HTML.
 type Segment struct {

@@ -14,9 +14,11 @@ import (
 
 // Options control one export.
 type Options struct {
-	// AllBranches exports every branch of the message tree (regenerated
-	// replies, edited prompts) instead of only the current one. The current
-	// branch comes first. FormatOpenAI always exports the current branch.
+	// AllBranches makes the readable formats (Markdown, HTML, text) show
+	// every branch of the message tree (regenerated replies, edited
+	// prompts) instead of only the current one; the current branch comes
+	// first. FormatJSON is a backup and always keeps every branch;
+	// FormatOpenAI always holds the current branch only.
 	AllBranches bool
 	// Now stamps the export; nil means time.Now.
 	Now func() time.Time
@@ -43,7 +45,7 @@ func Export(ctx context.Context, w io.Writer, c *conversation.Conversation, f Fo
 		return fmt.Errorf("export conversation %s: %w", c.ID, err)
 	}
 	bw := bufio.NewWriterSize(w, 32<<10)
-	err := writeDoc(bw, newDoc(c, opts), f, nil)
+	err := writeDoc(bw, newDoc(c, f, opts), f, nil)
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -91,7 +93,20 @@ type branch struct {
 	messages  []conversation.Message
 }
 
-func newDoc(src *conversation.Conversation, opts Options) *doc {
+// keepsAllBranches reports whether an export in format f holds every
+// branch: always for the Murmur JSON backup, on request for the readable
+// formats, never for an OpenAI messages array.
+func keepsAllBranches(f Format, opts Options) bool {
+	switch f {
+	case FormatJSON:
+		return true
+	case FormatOpenAI:
+		return false
+	}
+	return opts.AllBranches
+}
+
+func newDoc(src *conversation.Conversation, f Format, opts Options) *doc {
 	c := *src
 	c.ProviderID = ""
 	c.Extra = nil
@@ -103,7 +118,7 @@ func newDoc(src *conversation.Conversation, opts Options) *doc {
 	d := &doc{c: c, exported: opts.now()}
 	d.current = currentPath(&c)
 	d.branches = []branch{{messages: d.current}}
-	if opts.AllBranches {
+	if keepsAllBranches(f, opts) {
 		d.branches = allBranches(&d.c, d.current)
 	} else {
 		d.c.Messages = d.current

@@ -64,7 +64,7 @@ func TestExportsCarryNoSecretsOrProvider(t *testing.T) {
 }
 
 func TestExportCurrentBranchOnlyByDefault(t *testing.T) {
-	for _, f := range []Format{FormatMarkdown, FormatText, FormatHTML, FormatJSON} {
+	for _, f := range []Format{FormatMarkdown, FormatText, FormatHTML} {
 		cur := exportString(t, f, false)
 		all := exportString(t, f, true)
 		if strings.Contains(cur, "First try") {
@@ -76,6 +76,63 @@ func TestExportCurrentBranchOnlyByDefault(t *testing.T) {
 	}
 	if strings.Contains(exportString(t, FormatOpenAI, true), "First try") {
 		t.Error("openai export holds a non-current branch")
+	}
+}
+
+// The Murmur JSON export and the zip of it are backups: they keep every
+// branch whatever the options say (issue 10: a 5-message conversation with
+// branches came back as 2 messages).
+func TestBackupsKeepEveryBranch(t *testing.T) {
+	ctx := context.Background()
+	want := fixture()
+	check := func(t *testing.T, what string, got *conversation.Conversation) {
+		t.Helper()
+		if len(got.Messages) != len(want.Messages) {
+			t.Fatalf("%s: %d messages came back, want all %d", what, len(got.Messages), len(want.Messages))
+		}
+		if texts(got.Path()) != texts(want.Path()) {
+			t.Errorf("%s: the current branch changed", what)
+		}
+		if sib := got.Siblings(got.Path()[1].ID); len(sib) != 2 {
+			t.Errorf("%s: the regenerated reply lost its alternative (siblings %v)", what, sib)
+		}
+	}
+	for _, all := range []bool{false, true} {
+		var b bytes.Buffer
+		if err := Export(ctx, &b, fixture(), FormatJSON, Options{AllBranches: all, Now: fixedNow}); err != nil {
+			t.Fatal(err)
+		}
+		_, st, err := importBytes(t, b.Bytes(), "backup.json", ImportOptions{})
+		if err != nil || len(st.order) != 1 {
+			t.Fatalf("import the JSON export: %v", err)
+		}
+		check(t, "JSON export", st.convs[st.order[0]])
+
+		src := newFakeStore(fixture())
+		var z bytes.Buffer
+		if _, err := ExportZip(ctx, &z, src.order, src.load, FormatJSON, Options{AllBranches: all, Now: fixedNow}, nil); err != nil {
+			t.Fatal(err)
+		}
+		files := readZip(t, z.Bytes())
+		if idx := files[IndexName(FormatJSON)]; !strings.Contains(idx, "7 messages") {
+			t.Errorf("the backup index does not count every message:\n%s", idx)
+		}
+		_, st, err = importBytes(t, z.Bytes(), "backup.zip", ImportOptions{})
+		if err != nil || len(st.order) != 1 {
+			t.Fatalf("import the backup zip: %v", err)
+		}
+		check(t, "backup zip", st.convs[st.order[0]])
+	}
+	// Readable formats keep the current branch unless asked.
+	src := newFakeStore(fixture())
+	var z bytes.Buffer
+	if _, err := ExportZip(ctx, &z, src.order, src.load, FormatMarkdown, Options{Now: fixedNow}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range readZip(t, z.Bytes()) {
+		if strings.HasSuffix(name, ".md") && name != IndexName(FormatMarkdown) && strings.Contains(body, "First try") {
+			t.Errorf("%s: the readable zip holds another branch by default", name)
+		}
 	}
 }
 

@@ -89,7 +89,7 @@ func ExportZip(ctx context.Context, w io.Writer, ids []string, load LoadFunc, f 
 			continue
 		}
 		buf.Reset()
-		d := newDoc(c, opts)
+		d := newDoc(c, f, opts)
 		if err := writeDoc(&buf, d, f, hr); err != nil {
 			return res, fmt.Errorf("export zip: conversation %s: %w", c.ID, err)
 		}
@@ -102,7 +102,7 @@ func ExportZip(ctx context.Context, w io.Writer, ids []string, load LoadFunc, f 
 			return res, fmt.Errorf("export zip: write %s: %w", name, err)
 		}
 		res.Files[c.ID] = name
-		index = append(index, indexEntry{title: d.title(), file: name, messages: len(d.current), updated: c.UpdatedAt})
+		index = append(index, indexEntry{title: d.title(), file: name, messages: len(d.c.Messages), updated: c.UpdatedAt})
 		if progress != nil {
 			progress(i+1, len(ids))
 		}
