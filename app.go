@@ -114,11 +114,12 @@ func checkStreamID(id string) error {
 // maxPrompt bounds one prompt (4 MiB).
 const maxPrompt = 4 << 20
 
-func checkPrompt(text string) error {
+// checkText checks a prompt's text; it may be empty when files are attached.
+func checkText(text string, attached bool) error {
 	if len(text) > maxPrompt || !utf8.ValidString(text) {
 		return view.Invalid("text", "a message must be valid text of at most 4 MiB")
 	}
-	if strings.TrimSpace(text) == "" {
+	if strings.TrimSpace(text) == "" && !attached {
 		return view.Invalid("text", "the message is empty")
 	}
 	return nil

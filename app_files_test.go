@@ -30,7 +30,7 @@ func TestOpenLinkAsksFirst(t *testing.T) {
 func TestExportAndImportThroughTheShell(t *testing.T) {
 	e := newAppEnv(t)
 	e.app.SetKey("fake", "sk-fake-key-0123456789")
-	s, err := e.app.Send("", "/echo exported words")
+	s, err := e.app.Send("", "/echo exported words", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,6 +64,17 @@ func (a *App) ListModels(providerID string) ([]string, error) {
 	return ids, view.FromError("list models", err)
 }
 
+// CheckProvider tests a provider as the user entered it, saved or not, by
+// fetching its model list with key (or, for a saved provider at the same
+// address, its stored key). Nothing is saved.
+func (a *App) CheckProvider(p view.Provider, key string) ([]string, error) {
+	if err := checkProviderID(p.ID); err != nil {
+		return nil, err
+	}
+	ids, err := a.providers.Check(a.context(), p.Provider(), key)
+	return ids, view.FromError("test the provider", err)
+}
+
 // Credits returns the Swarms credit balance of a provider.
 func (a *App) Credits(providerID string) (view.Credits, error) {
 	if err := checkProviderID(providerID); err != nil {

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"context"
+
+	"murmur/backend/attachments"
 	"murmur/backend/chat"
+	"murmur/backend/conversation"
 	"murmur/backend/view"
 )
 
@@ -13,19 +17,32 @@ func started(s chat.Started, err error) (view.Started, error) {
 	return view.StartedOf(s), nil
 }
 
-// Send adds a message to a conversation (a new one when conversationID is
-// empty) and starts the reply. Listen to the returned event name; call
-// StreamSnapshot to catch up on events sent before listening.
-func (a *App) Send(conversationID, text string) (view.Started, error) {
+// Send adds a message (text, attachments, or both) to a conversation (a new
+// one when conversationID is empty) and starts the reply. Listen to the
+// returned event name; call StreamSnapshot to catch up on events sent before
+// listening.
+func (a *App) Send(conversationID, text string, atts []view.Attachment) (view.Started, error) {
 	if conversationID != "" {
 		if err := checkConvID(conversationID); err != nil {
 			return view.Started{}, err
 		}
 	}
-	if err := checkPrompt(text); err != nil {
+	ctx := a.context()
+	kept, err := a.checkPrompt(ctx, text, atts)
+	if err != nil {
 		return view.Started{}, err
 	}
-	return started(a.engine.Send(a.context(), conversationID, text))
+	return started(a.engine.Send(ctx, conversationID, text, kept))
+}
+
+// checkPrompt checks a prompt's text and turns its attachments into the
+// references a message keeps.
+func (a *App) checkPrompt(ctx context.Context, text string, atts []view.Attachment) ([]conversation.Attachment, error) {
+	if err := checkText(text, len(atts) > 0); err != nil {
+		return nil, err
+	}
+	kept, err := attachments.Resolve(ctx, a.store, view.Refs(atts))
+	return kept, view.FromError("attach", err)
 }
 
 // Stop stops a reply being written; its text so far is kept.
@@ -45,16 +62,18 @@ func (a *App) Regenerate(conversationID, messageID string) (view.Started, error)
 	return started(a.engine.Regenerate(a.context(), conversationID, messageID))
 }
 
-// Edit resends an edited copy of one of your messages; the original stays
-// as an alternative.
-func (a *App) Edit(conversationID, messageID, text string) (view.Started, error) {
+// Edit resends an edited copy of one of your messages (its text and
+// attachments); the original stays as an alternative.
+func (a *App) Edit(conversationID, messageID, text string, atts []view.Attachment) (view.Started, error) {
 	if err := checkMessageRef(conversationID, messageID); err != nil {
 		return view.Started{}, err
 	}
-	if err := checkPrompt(text); err != nil {
+	ctx := a.context()
+	kept, err := a.checkPrompt(ctx, text, atts)
+	if err != nil {
 		return view.Started{}, err
 	}
-	return started(a.engine.Edit(a.context(), conversationID, messageID, text))
+	return started(a.engine.Edit(ctx, conversationID, messageID, text, kept))
 }
 
 // Continue goes on with a stopped, interrupted or cut-off reply.

@@ -35,6 +35,7 @@ type fakeShell struct {
 	confirm   bool
 	asked     string
 	opened    []string
+	attach    map[string][]byte // files OpenAttachments returns, by name
 }
 
 type bufCloser struct{ *bytes.Buffer }
@@ -52,11 +53,19 @@ func (s *fakeShell) SaveFile(ctx context.Context, suggested, mimeType string) (i
 	return bufCloser{&s.saved}, "memory", true, nil
 }
 
-func (s *fakeShell) OpenFile(ctx context.Context) (shell.ImportFile, bool, error) {
+func (s *fakeShell) OpenFile(ctx context.Context) (shell.File, bool, error) {
 	if s.cancel {
-		return shell.ImportFile{}, false, nil
+		return shell.File{}, false, nil
 	}
-	return shell.ImportFile{Name: s.importN, Size: int64(len(s.importB)), Reader: bytes.NewReader(s.importB), Close: func() error { return nil }}, true, nil
+	return shell.File{Name: s.importN, Size: int64(len(s.importB)), Reader: bytes.NewReader(s.importB), Close: func() error { return nil }}, true, nil
+}
+
+func (s *fakeShell) OpenAttachments(ctx context.Context) ([]shell.File, error) {
+	var out []shell.File
+	for name, b := range s.attach {
+		out = append(out, shell.File{Name: name, Size: int64(len(b)), Reader: bytes.NewReader(b), Close: func() error { return nil }})
+	}
+	return out, nil
 }
 
 func (s *fakeShell) Confirm(ctx context.Context, title, message string) (bool, error) {
@@ -163,7 +172,7 @@ func viewErr(t *testing.T, err error) *view.Error {
 
 func TestSendWithoutKeyAsksForOneThenWorks(t *testing.T) {
 	e := newAppEnv(t)
-	_, err := e.app.Send("", "hello")
+	_, err := e.app.Send("", "hello", nil)
 	if ve := viewErr(t, err); ve.Kind != view.KindAuth || !strings.Contains(ve.Message, "API key") || ve.ProviderID != "fake" {
 		t.Fatalf("send without a key: %+v", ve)
 	}
@@ -177,7 +186,7 @@ func TestSendWithoutKeyAsksForOneThenWorks(t *testing.T) {
 	if err != nil || !st.Set || st.Hint != "6789" || st.Source != string(secrets.SourceKeychain) {
 		t.Fatalf("SetKey: %+v, %v", st, err)
 	}
-	started, err := e.app.Send(page.Items[0].ID, "/echo hi there")
+	started, err := e.app.Send(page.Items[0].ID, "/echo hi there", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,8 +209,8 @@ func TestFacadeRejectsPathsAndBadArguments(t *testing.T) {
 	_, cases["get path"] = e.app.GetConversation("../../../etc/passwd")
 	cases["rename empty"] = e.app.RenameConversation(conversation.NewID(), "   ")
 	cases["delete path"] = e.app.DeleteConversation("/tmp/x")
-	_, cases["send bad id"] = e.app.Send("x/../y", "hi")
-	_, cases["send invalid utf8"] = e.app.Send("", "a\xffb")
+	_, cases["send bad id"] = e.app.Send("x/../y", "hi", nil)
+	_, cases["send invalid utf8"] = e.app.Send("", "a\xffb", nil)
 	_, cases["list filter"] = e.app.ListConversations("everything", 0, 10)
 	_, cases["list page"] = e.app.ListConversations("", -1, 10)
 	cases["stop bad id"] = e.app.Stop("nope")
@@ -303,7 +312,7 @@ func TestEveryWriteTellsTheUI(t *testing.T) {
 
 func TestSendWithoutKeyReturnsWhereThePromptIs(t *testing.T) {
 	e := newAppEnv(t)
-	_, err := e.app.Send("", "saved anyway")
+	_, err := e.app.Send("", "saved anyway", nil)
 	ve := viewErr(t, err)
 	if ve.Kind != view.KindAuth || ve.ConversationID == "" || ve.MessageID == "" {
 		t.Fatalf("error %+v should name the saved prompt", ve)
@@ -317,7 +326,7 @@ func TestSendWithoutKeyReturnsWhereThePromptIs(t *testing.T) {
 func TestOptionsRefusedWhileAReplyIsWritten(t *testing.T) {
 	e := newAppEnv(t)
 	e.app.SetKey("fake", "sk-fake-key-0123456789")
-	s, err := e.app.Send("", "/long")
+	s, err := e.app.Send("", "/long", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

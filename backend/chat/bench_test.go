@@ -108,7 +108,7 @@ func BenchmarkEngineThroughput(b *testing.B) {
 		e, _ := benchEngine(b, srv, &countingEmitter{})
 		start := time.Now()
 		for i := 0; i < b.N; i++ {
-			s, err := e.Send(context.Background(), "", "go")
+			s, err := e.Send(context.Background(), "", "go", nil)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -133,7 +133,7 @@ func BenchmarkEmitRate(b *testing.B) {
 	var elapsed time.Duration
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
-		s, err := e.Send(context.Background(), "", "go")
+		s, err := e.Send(context.Background(), "", "go", nil)
 		if err != nil {
 			b.Fatal(err)
 		}

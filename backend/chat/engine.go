@@ -21,6 +21,8 @@ type Store interface {
 	// Update is a locked read-modify-write of one conversation; nothing is
 	// written when fn fails.
 	Update(ctx context.Context, id string, fn func(*conversation.Conversation) error) error
+	// Attachment returns the bytes of a kept attachment.
+	Attachment(ctx context.Context, id string) ([]byte, error)
 }
 
 // Client is what the engine needs of the OpenAI-compatible client
@@ -174,24 +176,51 @@ func (e *Engine) NewConversation(ctx context.Context) (*conversation.Conversatio
 	return c, nil
 }
 
-// Send adds text as a user message at the end of the current path of
-// conversation convID (a new conversation when convID is empty), persists it,
-// and starts the reply. ctx bounds the whole reply: cancelling it (the app
-// quitting) leaves the reply interrupted.
-func (e *Engine) Send(ctx context.Context, convID, text string) (Started, error) {
-	if strings.TrimSpace(text) == "" {
+// Send adds a user message (text and attachments, one of them at least) at
+// the end of the current path of conversation convID (a new conversation
+// when convID is empty), persists it, and starts the reply. ctx bounds the
+// whole reply: cancelling it (the app quitting) leaves the reply
+// interrupted.
+func (e *Engine) Send(ctx context.Context, convID, text string, atts []conversation.Attachment) (Started, error) {
+	if strings.TrimSpace(text) == "" && len(atts) == 0 {
 		return Started{}, ErrEmptyPrompt
 	}
 	return e.start(ctx, "send", convID, true, func(c *conversation.Conversation) (string, error) {
 		if c.Title == "" {
-			c.Title = FallbackTitle(text)
+			c.Title = promptTitle(text, atts)
 		}
 		u := c.Append(conversation.Message{
-			Role: conversation.RoleUser, Content: conversation.TextContent(text),
+			Role: conversation.RoleUser, Content: PromptContent(text, atts),
 			Status: conversation.StatusComplete, CreatedAt: e.clock.Now().UTC(),
 		})
 		return u.ID, nil
 	})
+}
+
+// PromptContent is the content of a prompt: its text, and its attachments
+// as parts after it.
+func PromptContent(text string, atts []conversation.Attachment) conversation.Content {
+	if len(atts) == 0 {
+		return conversation.TextContent(text)
+	}
+	parts := make([]conversation.Part, 0, len(atts)+1)
+	if strings.TrimSpace(text) != "" {
+		parts = append(parts, conversation.Part{Type: conversation.PartText, Text: text})
+	}
+	for i := range atts {
+		a := atts[i]
+		parts = append(parts, conversation.Part{Type: conversation.PartAttachment, Attachment: &a})
+	}
+	return conversation.Content{Parts: parts}
+}
+
+// promptTitle is the first title of a conversation: the prompt's first
+// words, or the first attachment's name.
+func promptTitle(text string, atts []conversation.Attachment) string {
+	if strings.TrimSpace(text) == "" && len(atts) > 0 {
+		return FallbackTitle(atts[0].Name)
+	}
+	return FallbackTitle(text)
 }
 
 // Regenerate writes a new reply to the prompt that assistantID answered (or
@@ -217,10 +246,11 @@ func (e *Engine) Regenerate(ctx context.Context, convID, assistantID string) (St
 	})
 }
 
-// Edit adds text as a new alternative of the user message userID (same
-// parent) and writes a reply to it. The original stays as an alternative.
-func (e *Engine) Edit(ctx context.Context, convID, userID, text string) (Started, error) {
-	if strings.TrimSpace(text) == "" {
+// Edit adds a new alternative of the user message userID (same parent)
+// with text and attachments, and writes a reply to it. The original stays
+// as an alternative.
+func (e *Engine) Edit(ctx context.Context, convID, userID, text string, atts []conversation.Attachment) (Started, error) {
+	if strings.TrimSpace(text) == "" && len(atts) == 0 {
 		return Started{}, ErrEmptyPrompt
 	}
 	return e.start(ctx, "edit", convID, true, func(c *conversation.Conversation) (string, error) {
@@ -232,7 +262,7 @@ func (e *Engine) Edit(ctx context.Context, convID, userID, text string) (Started
 			return "", fmt.Errorf("%w: only your own messages can be edited", ErrWrongRole)
 		}
 		u := c.AddChild(conversation.Message{
-			ParentID: m.ParentID, Role: conversation.RoleUser, Content: conversation.TextContent(text),
+			ParentID: m.ParentID, Role: conversation.RoleUser, Content: PromptContent(text, atts),
 			Status: conversation.StatusComplete, CreatedAt: e.clock.Now().UTC(),
 		})
 		return u.ID, nil

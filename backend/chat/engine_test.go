@@ -41,7 +41,7 @@ func checkSequence(t *testing.T, evs []StreamEvent) {
 
 func TestSendStreamsStoresAndFinishes(t *testing.T) {
 	e := newEnv(t, []script{reply("Hello", ", ", "world", "!")})
-	s, err := e.engine.Send(context.Background(), "", "Say hello")
+	s, err := e.engine.Send(context.Background(), "", "Say hello", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestUserMessageIsSavedBeforeTheRequest(t *testing.T) {
 		http.Error(w, `{"error":{"message":"nope","type":"invalid_request_error"}}`, 400)
 	}
 	e = newEnv(t, []script{check})
-	s, err := e.engine.Send(context.Background(), "", "persist me")
+	s, err := e.engine.Send(context.Background(), "", "persist me", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestServerErrorKeepsPromptAndExplains(t *testing.T) {
 		w.Write([]byte(`{"error":{"message":"Invalid API key","type":"authentication_error"}}`))
 	}
 	e := newEnv(t, []script{unauthorized})
-	s, err := e.engine.Send(context.Background(), "", "hi")
+	s, err := e.engine.Send(context.Background(), "", "hi", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestErrorMidStreamKeepsPartialText(t *testing.T) {
 		sse(`{"error":{"message":"upstream overloaded","type":"server_error"}}`)
 	}
 	e := newEnv(t, []script{broken})
-	s, _ := e.engine.Send(context.Background(), "", "hi")
+	s, _ := e.engine.Send(context.Background(), "", "hi", nil)
 	evs := e.finish(s)
 	if last := evs[len(evs)-1]; last.Type != EventError || !strings.Contains(last.Error.Message, "upstream overloaded") {
 		t.Fatalf("terminal %+v", last)
@@ -177,7 +177,7 @@ func TestStopKeepsPartialAsStopped(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	e := newEnv(t, []script{held([]string{"one ", "two "}, release, "never")})
-	s, err := e.engine.Send(context.Background(), "", "count")
+	s, err := e.engine.Send(context.Background(), "", "count", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestQuitLeavesReplyInterrupted(t *testing.T) {
 	defer close(release)
 	e := newEnv(t, []script{held([]string{"half"}, release)})
 	ctx, cancel := context.WithCancel(context.Background())
-	s, err := e.engine.Send(ctx, "", "go")
+	s, err := e.engine.Send(ctx, "", "go", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,17 +225,17 @@ func TestQuitLeavesReplyInterrupted(t *testing.T) {
 func TestBusyConversationRefusesSecondSend(t *testing.T) {
 	release := make(chan struct{})
 	e := newEnv(t, []script{held([]string{"x"}, release)})
-	s, err := e.engine.Send(context.Background(), "", "first")
+	s, err := e.engine.Send(context.Background(), "", "first", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.engine.Send(context.Background(), s.ConversationID, "second"); !errors.Is(err, ErrBusy) {
+	if _, err := e.engine.Send(context.Background(), s.ConversationID, "second", nil); !errors.Is(err, ErrBusy) {
 		t.Fatalf("second Send = %v, want ErrBusy", err)
 	}
 	close(release)
 	e.finish(s)
 	e.engine.Wait()
-	if _, err := e.engine.Send(context.Background(), s.ConversationID, "third"); err != nil {
+	if _, err := e.engine.Send(context.Background(), s.ConversationID, "third", nil); err != nil {
 		t.Fatalf("Send after the reply finished = %v", err)
 	}
 	e.engine.Wait()
@@ -256,7 +256,7 @@ func pathText(path []conversation.Message) []string {
 func TestRegenerateEditSwitchKeepAlternatives(t *testing.T) {
 	e := newEnv(t, []script{reply("A1"), reply("A2"), reply("B1"), reply("C1")})
 	ctx := context.Background()
-	s1, _ := e.engine.Send(ctx, "", "question")
+	s1, _ := e.engine.Send(ctx, "", "question", nil)
 	e.finish(s1)
 	e.engine.Wait()
 
@@ -277,7 +277,7 @@ func TestRegenerateEditSwitchKeepAlternatives(t *testing.T) {
 		t.Errorf("regenerate answered prompt %s, want %s", s2.UserMessageID, s1.UserMessageID)
 	}
 
-	s3, err := e.engine.Edit(ctx, s1.ConversationID, s1.UserMessageID, "better question")
+	s3, err := e.engine.Edit(ctx, s1.ConversationID, s1.UserMessageID, "better question", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +306,7 @@ func TestRegenerateEditSwitchKeepAlternatives(t *testing.T) {
 	if _, err := e.engine.Switch(ctx, s1.ConversationID, "nope"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("switch to a missing message = %v", err)
 	}
-	if _, err := e.engine.Edit(ctx, s1.ConversationID, s1.AssistantMessageID, "x"); !errors.Is(err, ErrWrongRole) {
+	if _, err := e.engine.Edit(ctx, s1.ConversationID, s1.AssistantMessageID, "x", nil); !errors.Is(err, ErrWrongRole) {
 		t.Errorf("editing a reply = %v, want ErrWrongRole", err)
 	}
 
@@ -317,7 +317,7 @@ func TestContinueAppendsToStoppedReply(t *testing.T) {
 	defer close(release)
 	e := newEnv(t, []script{held([]string{"The first half"}, release), reply(" and the rest.")})
 	ctx := context.Background()
-	s, _ := e.engine.Send(ctx, "", "tell me")
+	s, _ := e.engine.Send(ctx, "", "tell me", nil)
 	e.rec.waitFor(t, s.Event, "the first half", func(evs []StreamEvent) bool { return contents(evs) != "" })
 	e.engine.Stop(s.StreamID)
 	e.finish(s)
@@ -357,13 +357,13 @@ func TestRequestCarriesParametersHistoryAndSystemPrompt(t *testing.T) {
 		tg.Params = conversation.Params{Temperature: llm.Ptr(0.2), MaxTokens: llm.Ptr(64), MaxLoops: llm.Ptr(2)}
 	}))
 	ctx := context.Background()
-	s, _ := e.engine.Send(ctx, "", "q1")
+	s, _ := e.engine.Send(ctx, "", "q1", nil)
 	e.finish(s)
 	e.engine.Wait()
-	s, _ = e.engine.Send(ctx, s.ConversationID, "q2")
+	s, _ = e.engine.Send(ctx, s.ConversationID, "q2", nil)
 	e.finish(s)
 	e.engine.Wait()
-	s, _ = e.engine.Send(ctx, s.ConversationID, "q3")
+	s, _ = e.engine.Send(ctx, s.ConversationID, "q3", nil)
 	e.finish(s)
 	e.engine.Wait()
 
@@ -391,7 +391,7 @@ func TestMaxLoopsOnlyForProvidersThatSupportIt(t *testing.T) {
 	e := newEnv(t, []script{reply("ok")}, withTarget(func(tg *Target) {
 		tg.Params = conversation.Params{MaxLoops: llm.Ptr(3)}
 	}))
-	s, _ := e.engine.Send(context.Background(), "", "q")
+	s, _ := e.engine.Send(context.Background(), "", "q", nil)
 	e.finish(s)
 	if _, ok := e.api.requests()[0]["max_loops"]; ok {
 		t.Error("max_loops sent to a provider that does not support it")
@@ -400,7 +400,7 @@ func TestMaxLoopsOnlyForProvidersThatSupportIt(t *testing.T) {
 
 func TestNonStreamingModeDeliversTheWholeReply(t *testing.T) {
 	e := newEnv(t, []script{reply("all ", "at ", "once")}, withTarget(func(tg *Target) { tg.Stream = false }))
-	s, _ := e.engine.Send(context.Background(), "", "q")
+	s, _ := e.engine.Send(context.Background(), "", "q", nil)
 	evs := e.finish(s)
 	checkSequence(t, evs)
 	if contents(evs) != "all at once" || evs[len(evs)-1].Type != EventDone {
@@ -418,7 +418,7 @@ func TestDeltasAreCoalesced(t *testing.T) {
 		tokens[i] = "t"
 	}
 	e := newEnv(t, []script{reply(tokens...)}, withEngineOptions(WithClock(clock)))
-	s, _ := e.engine.Send(context.Background(), "", "q")
+	s, _ := e.engine.Send(context.Background(), "", "q", nil)
 	evs := e.finish(s)
 	deltas := 0
 	for _, ev := range evs {
@@ -441,7 +441,7 @@ func TestSizeCapFlushesWithoutWaiting(t *testing.T) {
 	big := strings.Repeat("x", 1000)
 	tokens := []string{big, big, big, big, big}
 	e := newEnv(t, []script{reply(tokens...)}, withEngineOptions(WithClock(clock), WithTiming(Timing{MaxPending: 1500})))
-	s, _ := e.engine.Send(context.Background(), "", "q")
+	s, _ := e.engine.Send(context.Background(), "", "q", nil)
 	evs := e.finish(s)
 	deltas := 0
 	for _, ev := range evs {
@@ -459,7 +459,7 @@ func TestCheckpointSavesPartialWhileStreaming(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	e := newEnv(t, []script{held([]string{"saved ", "text"}, release)}, withEngineOptions(WithClock(clock)))
-	s, _ := e.engine.Send(context.Background(), "", "q")
+	s, _ := e.engine.Send(context.Background(), "", "q", nil)
 	e.rec.waitFor(t, s.Event, "a token", func(evs []StreamEvent) bool { return len(evs) > 0 })
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -483,7 +483,7 @@ func TestCheckpointSavesPartialWhileStreaming(t *testing.T) {
 func TestSnapshotForLateSubscribers(t *testing.T) {
 	release := make(chan struct{})
 	e := newEnv(t, []script{held([]string{"abc"}, release, "def")})
-	s, _ := e.engine.Send(context.Background(), "", "q")
+	s, _ := e.engine.Send(context.Background(), "", "q", nil)
 	e.rec.waitFor(t, s.Event, "a token", func(evs []StreamEvent) bool { return contents(evs) == "abc" })
 	snap, ok := e.engine.Snapshot(s.StreamID)
 	if !ok || snap.Content != "abc" || snap.Status != conversation.StatusStreaming || snap.Seq == 0 {
@@ -501,7 +501,7 @@ func TestSnapshotForLateSubscribers(t *testing.T) {
 func TestAutoTitleAfterFirstReply(t *testing.T) {
 	e := newEnv(t, []script{reply("Paris is the capital."), reply("\"Capital of France.\"\nextra")},
 		withTarget(func(tg *Target) { tg.AutoTitle = true }))
-	s, _ := e.engine.Send(context.Background(), "", "what is the capital of france")
+	s, _ := e.engine.Send(context.Background(), "", "what is the capital of france", nil)
 	e.finish(s)
 	e.engine.Wait()
 	if got := e.get(s.ConversationID).Title; got != "Capital of France" {
@@ -518,7 +518,7 @@ func TestAutoTitleFailureKeepsFallback(t *testing.T) {
 		http.Error(w, `{"detail":"nope"}`, 400)
 	}
 	e := newEnv(t, []script{reply("answer"), fail}, withTarget(func(tg *Target) { tg.AutoTitle = true }))
-	s, _ := e.engine.Send(context.Background(), "", "one two three four five six seven eight nine ten")
+	s, _ := e.engine.Send(context.Background(), "", "one two three four five six seven eight nine ten", nil)
 	e.finish(s)
 	e.engine.Wait()
 	if got := e.get(s.ConversationID).Title; got != "one two three four five six seven eight…" {
@@ -528,7 +528,7 @@ func TestAutoTitleFailureKeepsFallback(t *testing.T) {
 
 func TestEmptyPromptRefused(t *testing.T) {
 	e := newEnv(t, []script{reply("x")})
-	if _, err := e.engine.Send(context.Background(), "", "  \n "); !errors.Is(err, ErrEmptyPrompt) {
+	if _, err := e.engine.Send(context.Background(), "", "  \n ", nil); !errors.Is(err, ErrEmptyPrompt) {
 		t.Fatalf("Send(blank) = %v", err)
 	}
 	if len(e.api.requests()) != 0 {
@@ -557,7 +557,7 @@ func TestNoTargetKeepsPromptAndSaysWhere(t *testing.T) {
 	e := newEnv(t, []script{reply("never")})
 	noKey := errors.New("there is no API key")
 	e.beforeResolve = func(*conversation.Conversation) error { return noKey }
-	_, err := e.engine.Send(context.Background(), "", "keep me")
+	_, err := e.engine.Send(context.Background(), "", "keep me", nil)
 	var ns *NotSentError
 	if !errors.As(err, &ns) || !errors.Is(err, noKey) || ns.ConversationID == "" || ns.MessageID == "" {
 		t.Fatalf("Send without a target = %v, want a NotSentError with ids", err)
@@ -585,7 +585,7 @@ func TestNoTargetKeepsPromptAndSaysWhere(t *testing.T) {
 
 func TestRegenerateWithoutTargetChangesNothing(t *testing.T) {
 	e := newEnv(t, []script{reply("first")})
-	s, _ := e.engine.Send(context.Background(), "", "q")
+	s, _ := e.engine.Send(context.Background(), "", "q", nil)
 	e.finish(s)
 	e.engine.Wait()
 	before := e.get(s.ConversationID)
@@ -601,14 +601,14 @@ func TestRegenerateWithoutTargetChangesNothing(t *testing.T) {
 
 func TestRenameDuringSendIsNotLost(t *testing.T) {
 	e := newEnv(t, []script{reply("a"), reply("b")})
-	s, _ := e.engine.Send(context.Background(), "", "first")
+	s, _ := e.engine.Send(context.Background(), "", "first", nil)
 	e.finish(s)
 	e.engine.Wait()
 	// The user renames while the next send waits on the keychain.
 	e.beforeResolve = func(c *conversation.Conversation) error {
 		return e.store.Rename(context.Background(), c.ID, "My title")
 	}
-	s2, err := e.engine.Send(context.Background(), s.ConversationID, "second")
+	s2, err := e.engine.Send(context.Background(), s.ConversationID, "second", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -626,7 +626,7 @@ func TestContinueAfterErrorWithText(t *testing.T) {
 		sse(`{"error":{"message":"upstream died","type":"server_error"}}`)
 	}
 	e := newEnv(t, []script{broken, reply("answer.")})
-	s, _ := e.engine.Send(context.Background(), "", "q")
+	s, _ := e.engine.Send(context.Background(), "", "q", nil)
 	e.finish(s)
 	e.engine.Wait()
 	a := e.get(s.ConversationID).Message(s.AssistantMessageID)
@@ -648,7 +648,7 @@ func TestContinueAfterErrorWithText(t *testing.T) {
 func TestModifyRefusedWhileStreaming(t *testing.T) {
 	release := make(chan struct{})
 	e := newEnv(t, []script{held([]string{"x"}, release)})
-	s, _ := e.engine.Send(context.Background(), "", "q")
+	s, _ := e.engine.Send(context.Background(), "", "q", nil)
 	_, err := e.engine.Modify(context.Background(), s.ConversationID, func(c *conversation.Conversation) error {
 		c.Model = "other"
 		return nil

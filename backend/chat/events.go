@@ -21,10 +21,13 @@ type EventType string
 // Stream event types. Delta events may be coalesced; exactly one terminal
 // event (done, error or stopped) ends every stream and is always delivered.
 const (
-	EventDelta   EventType = "delta"
-	EventDone    EventType = "done"
-	EventError   EventType = "error"
-	EventStopped EventType = "stopped"
+	EventDelta EventType = "delta"
+	// EventRetrying: the request failed in a way worth another try (a rate
+	// limit, a server error) and is sent again after RetryInMS.
+	EventRetrying EventType = "retrying"
+	EventDone     EventType = "done"
+	EventError    EventType = "error"
+	EventStopped  EventType = "stopped"
 )
 
 // StreamEvent is the payload of every event of one stream. Seq starts at 1
@@ -43,6 +46,10 @@ type StreamEvent struct {
 	Usage          *conversation.Usage     `json:"usage,omitempty"`
 	Timing         *conversation.Timing    `json:"timing,omitempty"`
 	Error          *conversation.ErrorInfo `json:"error,omitempty"`
+	// RetryInMS and Attempt describe a retry (EventRetrying); Error says
+	// what failed.
+	RetryInMS int64 `json:"retryInMs,omitempty"`
+	Attempt   int   `json:"attempt,omitempty"`
 }
 
 // Terminal reports whether e ends its stream.

@@ -3,9 +3,11 @@ package chat
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
+	"murmur/backend/attachments"
 	"murmur/backend/conversation"
 	"murmur/backend/llm"
 )
@@ -71,9 +73,10 @@ func (r *run) snapshot() Snapshot {
 
 // item is what the reader goroutine hands to the run loop.
 type item struct {
-	ev  llm.Event
-	end bool
-	err error
+	ev    llm.Event
+	retry *llm.RetryNotice
+	end   bool
+	err   error
 }
 
 // execute writes the reply: it reads the model's events in one goroutine and
@@ -93,6 +96,10 @@ func (r *run) execute() {
 			if it.end {
 				r.finish(it.err)
 				return
+			}
+			if it.retry != nil {
+				r.retrying(*it.retry)
+				continue
 			}
 			r.apply(it.ev)
 			pending := r.pendingC.Len() + r.pendingR.Len()
@@ -120,9 +127,17 @@ func (r *run) execute() {
 }
 
 // read runs the request and forwards its events; the last item has end set.
+// Retries of the request are forwarded too, so the user sees why nothing
+// arrives yet.
 func (r *run) read(items chan<- item) {
+	req, err := r.withAttachments()
+	if err != nil {
+		items <- item{end: true, err: err}
+		return
+	}
+	ctx := llm.WithRetryTrace(r.ctx, func(n llm.RetryNotice) { items <- item{retry: &n} })
 	if !r.target.Stream {
-		comp, err := r.e.client.Complete(r.ctx, r.target.Provider, r.target.Key, r.req)
+		comp, err := r.e.client.Complete(ctx, r.target.Provider, r.target.Key, req)
 		if err != nil {
 			items <- item{end: true, err: err}
 			return
@@ -141,7 +156,7 @@ func (r *run) read(items chan<- item) {
 		items <- item{end: true}
 		return
 	}
-	s, err := r.e.client.Stream(r.ctx, r.target.Provider, r.target.Key, r.req)
+	s, err := r.e.client.Stream(ctx, r.target.Provider, r.target.Key, req)
 	if err != nil {
 		items <- item{end: true, err: err}
 		return
@@ -151,6 +166,57 @@ func (r *run) read(items chan<- item) {
 		items <- item{ev: s.Current()}
 	}
 	items <- item{end: true, err: s.Err()}
+}
+
+// withAttachments returns the request with every attachment part replaced
+// by what is sent for it (an image_url part, a fenced block of text); a
+// message left with text alone is sent as one string, which every server
+// takes.
+func (r *run) withAttachments() (*llm.Request, error) {
+	out := r.req
+	for i, m := range r.req.Messages {
+		if len(m.Content.Attachments()) == 0 {
+			continue
+		}
+		if out == r.req {
+			cp := *r.req
+			cp.Messages = append([]llm.Message(nil), r.req.Messages...)
+			out = &cp
+		}
+		parts := make([]conversation.Part, 0, len(m.Content.Parts))
+		images := false
+		for _, p := range m.Content.Parts {
+			if p.Type != conversation.PartAttachment {
+				images = images || p.Type == conversation.PartImageURL
+				parts = append(parts, p)
+				continue
+			}
+			data, err := r.e.store.Attachment(r.ctx, p.Attachment.ID)
+			if err != nil {
+				return nil, fmt.Errorf("the attachment %s cannot be read (%w); attach it again", p.Attachment.Name, err)
+			}
+			part := attachments.RequestPart(*p.Attachment, data)
+			images = images || part.Type == conversation.PartImageURL
+			parts = append(parts, part)
+		}
+		c := conversation.Content{Parts: parts}
+		if !images {
+			c = conversation.TextContent(c.PlainText())
+		}
+		out.Messages[i].Content = c
+	}
+	return out, nil
+}
+
+// retrying tells the UI that the request is sent again after a wait.
+func (r *run) retrying(n llm.RetryNotice) {
+	r.flush()
+	ev := StreamEvent{Type: EventRetrying, RetryInMS: n.Wait.Milliseconds(), Attempt: n.Attempt}
+	if n.Err != nil {
+		info := n.Err.Info()
+		ev.Error = &info
+	}
+	r.send(ev, func() {})
 }
 
 func (r *run) apply(ev llm.Event) {

@@ -18,6 +18,12 @@ import (
 // maxPrompt bounds a prompt read from standard input (the facade's limit).
 const maxPrompt = 4 << 20
 
+// files collects a flag given more than once.
+type files []string
+
+func (f *files) String() string     { return strings.Join(*f, ",") }
+func (f *files) Set(v string) error { *f = append(*f, v); return nil }
+
 func (r *runner) ask(args []string) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	provider := fs.String("provider", "", "provider id")
@@ -26,6 +32,8 @@ func (r *runner) ask(args []string) error {
 	system := fs.String("system", "", "system prompt")
 	temperature := fs.String("temperature", "", "sampling temperature, 0 to 2")
 	maxLoops := fs.String("max-loops", "", "Swarms reasoning loops")
+	var attach files
+	fs.Var(&attach, "attach", "attach an image or a text file (repeat for more)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -48,20 +56,28 @@ func (r *runner) ask(args []string) error {
 		params.MaxLoops = &n
 	}
 	prompt := strings.Join(pos, " ")
-	if prompt == "" {
+	// Attached files alone are a prompt; standard input is read then only
+	// when it is not a terminal waiting for a person to type.
+	if prompt == "" && (len(attach) == 0 || !interactive(r.Stdin)) {
 		b, err := io.ReadAll(io.LimitReader(r.Stdin, maxPrompt+1))
 		if err != nil {
 			return fmt.Errorf("read the prompt from standard input: %w", err)
 		}
 		prompt = string(b)
 	}
-	if strings.TrimSpace(prompt) == "" {
+	if strings.TrimSpace(prompt) == "" && len(attach) == 0 {
 		return usagef("no prompt: give it as arguments or on standard input")
 	}
 
-	app, err := r.openApp("", "")
+	app, err := r.openWith(terminal{attach: attach, stdout: r.Stdout})
 	if err != nil {
 		return err
+	}
+	var atts []view.Attachment
+	if len(attach) > 0 {
+		if atts, err = app.AttachFiles(); err != nil {
+			return err
+		}
 	}
 	id := *convID
 	if set["provider"] || set["model"] || set["system"] || set["temperature"] || set["max-loops"] {
@@ -96,7 +112,7 @@ func (r *runner) ask(args []string) error {
 		}
 	}
 
-	started, err := app.Send(id, prompt)
+	started, err := app.Send(id, prompt, atts)
 	if err != nil {
 		return err
 	}
@@ -120,4 +136,10 @@ func (r *runner) ask(args []string) error {
 			return err
 		}
 	}
+}
+
+// interactive reports whether r is a terminal.
+func interactive(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && isTerminal(f)
 }

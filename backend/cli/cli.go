@@ -28,7 +28,8 @@ type App interface {
 	GetConversation(id string) (view.Conversation, error)
 	NewConversation() (view.Conversation, error)
 	SetConversationOptions(id string, o view.ConversationOptions) (view.Conversation, error)
-	Send(conversationID, text string) (view.Started, error)
+	Send(conversationID, text string, atts []view.Attachment) (view.Started, error)
+	AttachFiles() ([]view.Attachment, error)
 	Stop(streamID string) error
 	ExportConversation(id, format string, allBranches bool) (view.ExportResult, error)
 	ExportAll(format string) (view.ExportResult, error)
@@ -59,7 +60,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"ask", "[--provider ID] [--model M] [--conversation ID] [--system TEXT] [--temperature T] [--max-loops N] [PROMPT]",
+		{"ask", "[--provider ID] [--model M] [--conversation ID] [--system TEXT] [--temperature T] [--max-loops N] [--attach FILE]... [PROMPT]",
 			"send a prompt (or standard input) and stream the reply", (*runner).ask},
 		{"list", "[--archived | --all] [--limit N]", "list conversations, pinned first, then the most recent", (*runner).list},
 		{"show", "ID", "print a conversation's current branch", (*runner).show},
@@ -170,10 +171,15 @@ type runner struct {
 
 // openApp opens the app with a shell for the given files (either may be "").
 func (r *runner) openApp(input, output string) (App, error) {
+	return r.openWith(terminal{input: input, output: output, stdout: r.Stdout})
+}
+
+// openWith opens the app with the given shell.
+func (r *runner) openWith(t terminal) (App, error) {
 	if r.app != nil {
 		return r.app, nil
 	}
-	app, closeApp, err := r.open(r.ctx, terminal{input: input, output: output, stdout: r.Stdout}, streamEvents{ch: r.events})
+	app, closeApp, err := r.open(r.ctx, t, streamEvents{ch: r.events})
 	if err != nil {
 		return nil, err
 	}

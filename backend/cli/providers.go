@@ -216,7 +216,7 @@ func (r *runner) key(args []string) error {
 	}
 	var key string
 	if args[0] == "set" {
-		if f, ok := r.Stdin.(*os.File); ok && isTerminal(f) {
+		if interactive(r.Stdin) {
 			fmt.Fprint(r.Stderr, "Paste the API key and press Enter: ")
 		}
 		line, err := bufio.NewReader(io.LimitReader(r.Stdin, 64<<10)).ReadString('\n')

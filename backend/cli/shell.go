@@ -14,6 +14,7 @@ import (
 // terminal is the command line's Shell: the files named on it.
 type terminal struct {
 	input, output string
+	attach        []string
 	stdout        io.Writer
 }
 
@@ -32,12 +33,27 @@ func (t terminal) SaveFile(ctx context.Context, suggested, mimeType string) (io.
 	return f, t.output, true, nil
 }
 
-func (t terminal) OpenFile(ctx context.Context) (shell.ImportFile, bool, error) {
+func (t terminal) OpenFile(ctx context.Context) (shell.File, bool, error) {
 	if t.input == "" {
-		return shell.ImportFile{}, false, errors.New("no file to import was named")
+		return shell.File{}, false, errors.New("no file to import was named")
 	}
-	f, err := shell.OpenImportFile(t.input)
+	f, err := shell.OpenRegular(t.input)
 	return f, err == nil, err
+}
+
+func (t terminal) OpenAttachments(ctx context.Context) ([]shell.File, error) {
+	files := make([]shell.File, 0, len(t.attach))
+	for _, p := range t.attach {
+		f, err := shell.OpenRegular(p)
+		if err != nil {
+			for _, g := range files {
+				g.Close()
+			}
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	return files, nil
 }
 
 func (terminal) Confirm(context.Context, string, string) (bool, error) { return false, nil }

@@ -111,8 +111,17 @@ func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
 // WithJitter replaces the jitter source, a function returning [0, 1).
 func WithJitter(f func() float64) Option { return func(c *Client) { c.jitter = f } }
 
-// WithRetryHook calls f before each retry (to tell the user "retrying in 2 s").
+// WithRetryHook calls f before each retry of every request.
 func WithRetryHook(f func(RetryNotice)) Option { return func(c *Client) { c.onRetry = f } }
+
+type retryTraceKey struct{}
+
+// WithRetryTrace returns a context whose requests call f before each retry,
+// so that the one request's caller can tell the user "rate limited,
+// retrying in 12 s" (like net/http/httptrace, for this client's retries).
+func WithRetryTrace(ctx context.Context, f func(RetryNotice)) context.Context {
+	return context.WithValue(ctx, retryTraceKey{}, f)
+}
 
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option { return func(c *Client) { c.userAgent = ua } }
@@ -283,8 +292,12 @@ func (c *Client) send(ctx context.Context, p Provider, key, method, path string,
 		if !ok {
 			return nil, e
 		}
+		n := RetryNotice{Attempt: attempt + 1, Wait: wait, Err: e}
 		if c.onRetry != nil {
-			c.onRetry(RetryNotice{Attempt: attempt + 1, Wait: wait, Err: e})
+			c.onRetry(n)
+		}
+		if f, ok := ctx.Value(retryTraceKey{}).(func(RetryNotice)); ok {
+			f(n)
 		}
 		if err := c.sleep(ctx, wait); err != nil {
 			return nil, canceledError(ctx, err)

@@ -102,6 +102,18 @@ func TestRateLimitRetriesAfterRetryAfter(t *testing.T) {
 	if len(notices) != 1 || notices[0].Attempt != 1 || notices[0].Err.Kind != KindRateLimit {
 		t.Fatalf("notices %+v", notices)
 	}
+	// The one request's caller hears of its own retries through the context.
+	f.srv.Chat(limited, L.Stream("ok"))
+	var traced []RetryNotice
+	ctx := WithRetryTrace(context.Background(), func(n RetryNotice) { traced = append(traced, n) })
+	s, err = New(WithSleep(f.sleeps.sleep)).Stream(ctx, f.p, testKey, userRequest("hi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if len(traced) != 1 || traced[0].Wait != 3*time.Second || traced[0].Err.Kind != KindRateLimit {
+		t.Fatalf("traced %+v", traced)
+	}
 	rl := notices[0].Err.RateLimit
 	if rl == nil || rl.LimitMinute != 100 || rl.RemainingMinute != 0 || rl.LimitDay != 1200 || rl.RemainingDay != 800 ||
 		rl.Tier != "free" || rl.Reset.Unix() != 1900000000 {

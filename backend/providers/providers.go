@@ -240,6 +240,36 @@ func (ps *Providers) cacheModels(ctx context.Context, fetched settings.Provider,
 
 var errMoved = errors.New("the provider moved while its models were fetched")
 
+// Check fetches the model list of a provider as the user entered it, saved
+// or not, to test it: its address and its key. The key given is used, and
+// nothing is kept. Without one, a saved provider at the same origin uses its
+// stored key; a key never goes to an address other than its provider's.
+func (ps *Providers) Check(ctx context.Context, p settings.Provider, key string) ([]string, error) {
+	if problems := settings.Errors(p.Problems()); len(problems) > 0 {
+		return nil, &settings.ValidationError{Problems: problems}
+	}
+	if key == "" && p.Auth != settings.AuthNone {
+		saved, err := ps.Provider(p.ID)
+		so, serr := secrets.Origin(saved.BaseURL)
+		o, oerr := secrets.Origin(p.BaseURL)
+		if err != nil || serr != nil || oerr != nil || so != o {
+			return nil, &Error{Kind: KindNoKey, ProviderID: p.ID, Message: fmt.Sprintf("Enter the API key of %s to test it.", name(p))}
+		}
+		if key, err = ps.key(ctx, saved); err != nil {
+			return nil, err
+		}
+	}
+	models, err := ps.client.ListModels(ctx, toLLM(p), key)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(models))
+	for _, m := range models {
+		ids = append(ids, m.ID)
+	}
+	return ids, nil
+}
+
 // Credits returns the Swarms credit balance of a provider.
 func (ps *Providers) Credits(ctx context.Context, id string) (*llm.Credits, error) {
 	c, _, err := call(ctx, ps, id, ps.client.Credits)

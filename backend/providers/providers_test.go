@@ -193,3 +193,41 @@ func TestEnvironmentKeyStaysWithItsStartUpOrigin(t *testing.T) {
 		t.Fatalf("back at the start-up origin: %v", err)
 	}
 }
+
+func TestCheckTestsAProviderBeforeItIsSaved(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, nil)
+	draft := settings.NewProvider(settings.PresetCustom)
+	draft.ID, draft.Name, draft.BaseURL = "draft", "Draft", e.api.URL+"/v1"
+	ids, err := e.ps.Check(ctx, draft, testKey)
+	if err != nil || len(ids) == 0 {
+		t.Fatalf("check with a key: %v %v", ids, err)
+	}
+	if _, ok := e.ps.Settings().Provider("draft"); ok || e.chain.Len() != 0 {
+		t.Fatal("checking a provider saved it or its key")
+	}
+	if _, err := e.ps.Check(ctx, draft, "sk-wrong-key-0000000000"); err == nil {
+		t.Fatal("a wrong key passed the check")
+	}
+	if _, err := e.ps.Check(ctx, draft, ""); kindOf(err) != KindNoKey {
+		t.Fatalf("no key for an unsaved provider: %v", err)
+	}
+	// A saved provider with a stored key is checked with it, but only at
+	// its own origin: the stored key never goes to another address.
+	e.ps.SetKey(ctx, "fake", testKey)
+	saved, _ := e.ps.Provider("fake")
+	if _, err := e.ps.Check(ctx, saved, ""); err != nil {
+		t.Fatalf("saved provider with its stored key: %v", err)
+	}
+	moved := saved
+	moved.BaseURL = "https://attacker.example/v1"
+	if _, err := e.ps.Check(ctx, moved, ""); kindOf(err) != KindNoKey {
+		t.Fatalf("a saved provider checked at another origin: %v, want the stored key withheld", err)
+	}
+	bad := draft
+	bad.BaseURL = "ftp://x"
+	var ve *settings.ValidationError
+	if _, err := e.ps.Check(ctx, bad, testKey); !errors.As(err, &ve) {
+		t.Fatalf("an invalid provider: %v", err)
+	}
+}

@@ -189,6 +189,10 @@ func displayName(p Provider) string {
 	return p.ID
 }
 
+// Problems checks one provider on its own (not its id's uniqueness);
+// paths start with "provider".
+func (p Provider) Problems() []FieldError { return p.validate("provider") }
+
 // validate checks one provider.
 func (p Provider) validate(base string) []FieldError {
 	var out []FieldError

@@ -58,20 +58,20 @@ func (f *AtomicFile) Close() error {
 	return nil
 }
 
-// OpenImportFile opens a regular file for import.
-func OpenImportFile(path string) (ImportFile, error) {
+// OpenRegular opens a regular file the user named.
+func OpenRegular(path string) (File, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return ImportFile{}, fmt.Errorf("open %s: %w", path, err)
+		return File{}, fmt.Errorf("open %s: %w", path, err)
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return ImportFile{}, fmt.Errorf("open %s: %w", path, err)
+		return File{}, fmt.Errorf("open %s: %w", path, err)
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()
-		return ImportFile{}, errors.New("only regular files can be imported")
+		return File{}, errors.New("only regular files can be opened")
 	}
-	return ImportFile{Name: filepath.Base(path), Size: fi.Size(), Reader: f, Close: f.Close}, nil
+	return File{Name: filepath.Base(path), Size: fi.Size(), Reader: f, Close: f.Close}, nil
 }

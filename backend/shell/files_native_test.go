@@ -49,8 +49,8 @@ func TestAtomicFileCloseReplacesTheFile(t *testing.T) {
 	}
 }
 
-func TestOpenImportFileRefusesFolders(t *testing.T) {
-	if _, err := OpenImportFile(t.TempDir()); err == nil || !strings.Contains(err.Error(), "regular files") {
+func TestOpenRegularRefusesFolders(t *testing.T) {
+	if _, err := OpenRegular(t.TempDir()); err == nil || !strings.Contains(err.Error(), "regular files can be opened") {
 		t.Fatalf("importing a folder: %v", err)
 	}
 }

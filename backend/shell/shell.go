@@ -7,6 +7,8 @@ package shell
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 
 	"murmur/backend/chat"
@@ -21,7 +23,10 @@ type Shell interface {
 	// when the export fails.
 	SaveFile(ctx context.Context, suggested, mimeType string) (w io.WriteCloser, where string, ok bool, err error)
 	// OpenFile asks for a file to import; ok is false when the user cancelled.
-	OpenFile(ctx context.Context) (f ImportFile, ok bool, err error)
+	OpenFile(ctx context.Context) (f File, ok bool, err error)
+	// OpenAttachments asks for files to attach to a message; none when the
+	// user cancelled. The caller closes them.
+	OpenAttachments(ctx context.Context) ([]File, error)
 	// Confirm asks a yes/no question.
 	Confirm(ctx context.Context, title, message string) (bool, error)
 	// OpenURL opens an already-checked URL in the system browser.
@@ -41,8 +46,8 @@ func Abort(w io.WriteCloser) {
 	w.Close()
 }
 
-// ImportFile is a file the user chose to import.
-type ImportFile struct {
+// File is a file the user chose.
+type File struct {
 	Name   string
 	Size   int64
 	Reader io.ReaderAt
@@ -54,4 +59,18 @@ type Events interface {
 	chat.Emitter
 	// ConversationsChanged names conversations whose list entry changed.
 	ConversationsChanged(ids []string)
+}
+
+// ReadAll reads a whole file the user chose, refusing one larger than
+// limit bytes (with its name, for the message).
+func ReadAll(f File, limit int64) ([]byte, error) {
+	if f.Size > limit {
+		return nil, fmt.Errorf("%s is %d bytes, more than the %d allowed", f.Name, f.Size, limit)
+	}
+	b := make([]byte, f.Size)
+	n, err := f.Reader.ReadAt(b, 0)
+	if err != nil && !(errors.Is(err, io.EOF) && int64(n) == f.Size) {
+		return nil, fmt.Errorf("read %s: %w", f.Name, err)
+	}
+	return b[:n], nil
 }

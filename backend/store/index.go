@@ -24,7 +24,7 @@ import (
 
 // indexVersion is bumped whenever the schema or what is indexed changes;
 // an index of another version is rebuilt from the files.
-const indexVersion = 2
+const indexVersion = 3
 
 var schema = []string{
 	`CREATE TABLE convs(
@@ -44,7 +44,8 @@ var schema = []string{
 		file_mtime INTEGER NOT NULL,
 		source_service TEXT NOT NULL,
 		source_id TEXT NOT NULL,
-		source_updated INTEGER NOT NULL)`,
+		source_updated INTEGER NOT NULL,
+		attachments TEXT NOT NULL)`,
 	`CREATE INDEX convs_list ON convs(archived, pinned DESC, updated_at DESC, id DESC)`,
 	`CREATE INDEX convs_all ON convs(pinned DESC, updated_at DESC, id DESC)`,
 	// Re-import dedupe: the conversation imported from a service's id.
@@ -458,11 +459,11 @@ func newInserter(tx *sql.Tx) *inserter {
 	// statement savepoint, which makes FTS5 flush its pending terms for every
 	// conversation (tiny segments, then endless merging).
 	in.insConv = prep(`INSERT INTO convs(title, created_at, updated_at, pinned, archived, provider_id, model,
-		message_count, preview, streaming, file_size, file_mtime, source_service, source_id, source_updated, id)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+		message_count, preview, streaming, file_size, file_mtime, source_service, source_id, source_updated,
+		attachments, id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 	in.updConv = prep(`UPDATE convs SET title=?, created_at=?, updated_at=?, pinned=?, archived=?, provider_id=?,
 		model=?, message_count=?, preview=?, streaming=?, file_size=?, file_mtime=?, source_service=?, source_id=?,
-		source_updated=? WHERE id=?`)
+		source_updated=?, attachments=? WHERE id=?`)
 	in.convRow = prep(`SELECT rowid FROM convs WHERE id = ?`)
 	in.delFTS = prep(`DELETE FROM fts WHERE rowid IN (SELECT rowid FROM msgs WHERE conv = ?)`)
 	in.delMsgs = prep(`DELETE FROM msgs WHERE conv = ?`)
@@ -506,7 +507,7 @@ func (in *inserter) upsertConv(ctx context.Context, c *conversation.Conversation
 	}
 	args := []any{sum.Title, sum.CreatedAt.UnixNano(), sum.UpdatedAt.UnixNano(), sum.Pinned, sum.Archived,
 		sum.ProviderID, sum.Model, sum.MessageCount, sum.Preview, streamingCount(c), st.size, st.mtime,
-		srcService, srcID, srcUpdated, sum.ID}
+		srcService, srcID, srcUpdated, strings.Join(attachmentIDs(c), " "), sum.ID}
 	if !fresh {
 		res, err := in.updConv.ExecContext(ctx, args...)
 		if err != nil {
@@ -942,4 +943,25 @@ func (ix *sqlIndex) streamingIDs(ctx context.Context) ([]string, error) {
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// attachmentsInUse returns the ids of the attachments some conversation
+// refers to.
+func (ix *sqlIndex) attachmentsInUse(ctx context.Context) (map[string]bool, error) {
+	rows, err := ix.db.QueryContext(ctx, `SELECT attachments FROM convs WHERE attachments != ''`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	used := make(map[string]bool)
+	for rows.Next() {
+		var ids string
+		if err := rows.Scan(&ids); err != nil {
+			return nil, err
+		}
+		for _, id := range strings.Fields(ids) {
+			used[id] = true
+		}
+	}
+	return used, rows.Err()
 }

@@ -49,3 +49,5 @@ func (*sqlIndex) streamingIDs(context.Context) ([]string, error) { return nil, e
 func (*sqlIndex) findSource(context.Context, string, string) (Imported, bool, error) {
 	return Imported{}, false, errNoIndex
 }
+
+func (*sqlIndex) attachmentsInUse(context.Context) (map[string]bool, error) { return nil, errNoIndex }

@@ -23,6 +23,8 @@ type memCatalog struct {
 	// bySource finds the conversations of one source.
 	srcs     map[string]conversation.Source
 	bySource map[sourceKey]map[string]bool
+	// atts holds the attachment ids of each conversation that has some.
+	atts map[string][]string
 }
 
 // sourceKey names one conversation of one service.
@@ -30,7 +32,8 @@ type sourceKey struct{ service, id string }
 
 func newMemCatalog(read func(string) (*conversation.Conversation, error)) *memCatalog {
 	return &memCatalog{read: read, sums: make(map[string]Summary),
-		srcs: make(map[string]conversation.Source), bySource: make(map[sourceKey]map[string]bool)}
+		srcs: make(map[string]conversation.Source), bySource: make(map[sourceKey]map[string]bool),
+		atts: make(map[string][]string)}
 }
 
 func wanted(a Archived, archived bool) bool {
@@ -148,6 +151,11 @@ func (m *memCatalog) put(ctx context.Context, c *conversation.Conversation, st f
 	s := summarize(c)
 	m.mu.Lock()
 	m.sums[c.ID] = s
+	if ids := attachmentIDs(c); len(ids) > 0 {
+		m.atts[c.ID] = ids
+	} else {
+		delete(m.atts, c.ID)
+	}
 	m.dropSourceLocked(c.ID)
 	if c.Source != nil {
 		m.srcs[c.ID] = *c.Source
@@ -206,9 +214,22 @@ func (m *memCatalog) putMessage(ctx context.Context, c *conversation.Conversatio
 func (m *memCatalog) remove(ctx context.Context, id string) error {
 	m.mu.Lock()
 	delete(m.sums, id)
+	delete(m.atts, id)
 	m.dropSourceLocked(id)
 	m.mu.Unlock()
 	return nil
+}
+
+func (m *memCatalog) attachmentsInUse(context.Context) (map[string]bool, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	used := make(map[string]bool)
+	for _, ids := range m.atts {
+		for _, id := range ids {
+			used[id] = true
+		}
+	}
+	return used, nil
 }
 
 func (m *memCatalog) close() error { return nil }

@@ -97,6 +97,9 @@ type catalog interface {
 	// findSource returns the conversation imported from service's
 	// conversation id (see Store.FindSource).
 	findSource(ctx context.Context, service, id string) (Imported, bool, error)
+	// attachmentsInUse returns the ids of the attachments some
+	// conversation refers to.
+	attachmentsInUse(ctx context.Context) (map[string]bool, error)
 	close() error
 }
 
@@ -452,6 +455,12 @@ func (s *Store) delete(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("delete conversation %s: %w", id, err)
 	}
+	// The attachments it refers to go too, unless another conversation
+	// refers to them as well.
+	var atts []string
+	if c, _, rerr := s.read(id); rerr == nil {
+		atts = attachmentIDs(c)
+	}
 	err = s.fs.Remove(s.path(id))
 	if errors.Is(err, fs.ErrNotExist) {
 		s.indexed(ctx, cat, cat.remove(context.WithoutCancel(ctx), id))
@@ -466,6 +475,9 @@ func (s *Store) delete(ctx context.Context, id string) error {
 		}
 	}
 	s.indexed(ctx, cat, cat.remove(context.WithoutCancel(ctx), id))
+	if cat, err := s.catalog(); err == nil {
+		s.dropUnused(context.WithoutCancel(ctx), cat, atts)
+	}
 	return nil
 }
 

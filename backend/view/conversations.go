@@ -3,6 +3,7 @@ package view
 import (
 	"time"
 
+	"murmur/backend/attachments"
 	"murmur/backend/chat"
 	"murmur/backend/conversation"
 	"murmur/backend/store"
@@ -106,6 +107,50 @@ type Message struct {
 	Alternative  int      `json:"alternative"`
 	// Continuable says Continue may be offered.
 	Continuable bool `json:"continuable"`
+	// Attachments are the files the message refers to.
+	Attachments []Attachment `json:"attachments"`
+}
+
+// Attachment is a file attached to a message: kept once by the store, sent
+// as an image (Kind "image") or as text in a fenced block ("text").
+type Attachment struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	MIME string `json:"mime"`
+	Size int64  `json:"size"`
+	Kind string `json:"kind"`
+}
+
+// AttachmentData is the content of an attachment, base64, for a preview.
+type AttachmentData struct {
+	ID   string `json:"id"`
+	MIME string `json:"mime"`
+	Data string `json:"data"`
+}
+
+// AttachmentOf maps an attachment reference.
+func AttachmentOf(a conversation.Attachment) Attachment {
+	return Attachment{ID: a.ID, Name: a.Name, MIME: a.MIME, Size: a.Size, Kind: string(attachments.KindOf(a.MIME))}
+}
+
+// AttachmentsOf maps the attachments of some content (never nil).
+func AttachmentsOf(c conversation.Content) []Attachment {
+	atts := c.Attachments()
+	out := make([]Attachment, 0, len(atts))
+	for _, a := range atts {
+		out = append(out, AttachmentOf(a))
+	}
+	return out
+}
+
+// Refs returns what the facade needs of the UI's attachments: their ids and
+// names (the rest is read from the kept files).
+func Refs(atts []Attachment) []attachments.Ref {
+	out := make([]attachments.Ref, 0, len(atts))
+	for _, a := range atts {
+		out = append(out, attachments.Ref{ID: a.ID, Name: a.Name})
+	}
+	return out
 }
 
 // Conversation is a conversation with its current path.
@@ -240,6 +285,7 @@ func ConversationOf(c *conversation.Conversation) Conversation {
 			Usage: UsageOf(m.Usage), Timing: TimingOf(m.Timing), Model: m.Model, CreatedAt: stamp(m.CreatedAt),
 			Alternatives: sib, Alternative: pos,
 			Continuable: m.Role == conversation.RoleAssistant && chat.Continuable(m),
+			Attachments: AttachmentsOf(m.Content),
 		})
 	}
 	return v

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
+	"murmur/backend/attachments"
 	"murmur/backend/chat"
 	"murmur/backend/links"
 	"murmur/backend/llm"
@@ -130,6 +131,10 @@ func fromError(op string, err error) *Error {
 		}
 		return out
 	}
+	var ae *attachments.Error
+	if errors.As(err, &ae) {
+		return &Error{Kind: KindInvalid, Message: upperFirst(ae.Reason) + ".", Fields: []FieldError{{Path: "attachments", Message: ae.Reason}}}
+	}
 	var lk *links.Error
 	if errors.As(err, &lk) {
 		return &Error{Kind: KindInvalid, Message: upperFirst(lk.Reason) + ".", Fields: []FieldError{{Path: "url", Message: lk.Reason}}}
@@ -155,7 +160,7 @@ func fromError(op string, err error) *Error {
 	case errors.Is(err, chat.ErrBusy):
 		kind = KindBusy
 	case errors.Is(err, chat.ErrEmptyPrompt), errors.Is(err, chat.ErrWrongRole), errors.Is(err, store.ErrInvalidID),
-		errors.Is(err, secrets.ErrTooLarge):
+		errors.Is(err, secrets.ErrTooLarge), errors.Is(err, store.ErrTooLarge):
 		kind = KindInvalid
 	case errors.Is(err, store.ErrDiskFull), errors.Is(err, store.ErrReadOnly), errors.Is(err, store.ErrPermission),
 		errors.Is(err, store.ErrLocked), errors.Is(err, store.ErrCorrupt):

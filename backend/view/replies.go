@@ -27,6 +27,10 @@ type StreamEvent struct {
 	Usage          *Usage     `json:"usage,omitempty"`
 	Timing         *Timing    `json:"timing,omitempty"`
 	Error          *ErrorInfo `json:"error,omitempty"`
+	// RetryInMS and Attempt describe a retry (type "retrying"): the request
+	// is sent again after that wait; Error says what failed.
+	RetryInMS int64 `json:"retryInMs,omitempty"`
+	Attempt   int   `json:"attempt,omitempty"`
 }
 
 // Snapshot is what a reply has produced so far.
@@ -56,7 +60,8 @@ func StartedOf(s chat.Started) Started {
 func StreamEventOf(e chat.StreamEvent) StreamEvent {
 	return StreamEvent{StreamID: e.StreamID, Seq: e.Seq, Type: string(e.Type), ConversationID: e.ConversationID,
 		MessageID: e.MessageID, Delta: e.Delta, ReasoningDelta: e.ReasoningDelta, FinishReason: e.FinishReason,
-		Usage: UsageOf(e.Usage), Timing: TimingOf(e.Timing), Error: ErrorInfoOf(e.Error)}
+		Usage: UsageOf(e.Usage), Timing: TimingOf(e.Timing), Error: ErrorInfoOf(e.Error),
+		RetryInMS: e.RetryInMS, Attempt: e.Attempt}
 }
 
 // SnapshotOf maps what a reply has produced so far.

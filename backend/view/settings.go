@@ -193,6 +193,12 @@ func (v Settings) Apply(base settings.Settings) settings.Settings {
 	return out
 }
 
+// Provider returns the backend's form of a provider the user entered
+// (without a cached model list).
+func (vp Provider) Provider() settings.Provider {
+	return Settings{Providers: []Provider{vp}}.Apply(settings.Settings{}).Providers[0]
+}
+
 // FieldErrorsOf maps settings problems, renaming their paths to the view's.
 func FieldErrorsOf(problems []settings.FieldError) []FieldError {
 	out := make([]FieldError, 0, len(problems))

@@ -26,7 +26,7 @@ describe('sending', () => {
     render(App);
     await typeAndSend('What is 2+2?');
     await waitFor(() => expect(fake.lastStarted()).toBeDefined());
-    expect(fake.calls.find(([n]) => n === 'Send')?.[1]).toEqual(['', 'What is 2+2?']);
+    expect(fake.calls.find(([n]) => n === 'Send')?.[1]).toEqual(['', 'What is 2+2?', []]);
     expect(await pane().findByText('What is 2+2?')).toBeTruthy();
 
     const s = fake.lastStarted()!;
@@ -274,7 +274,7 @@ describe('message actions', () => {
     await fireEvent.input(box, { target: { value: 'Right question' } });
     await fireEvent.keyDown(box, { key: 'Enter' });
     const s = await streamed();
-    expect(fake.calls.find(([n]) => n === 'Edit')?.[1]).toEqual(['c1', 'u1', 'Right question']);
+    expect(fake.calls.find(([n]) => n === 'Edit')?.[1]).toEqual(['c1', 'u1', 'Right question', []]);
     expect(await pane().findByText('Right question')).toBeTruthy();
     fake.emit(s.event, ev(s, 1, 'delta', { delta: 'Right answer' }));
     expect(await pane().findByText('Right answer')).toBeTruthy();

@@ -47,6 +47,8 @@ export type Credits = Plain<view.Credits>;
 export type RateWindow = Plain<view.RateWindow>;
 export type RateLimits = Plain<view.RateLimits>;
 export type ImportResult = Plain<view.ImportResult>;
+export type Attachment = Plain<view.Attachment>;
+export type AttachmentData = Plain<view.AttachmentData>;
 export type { StreamEvent, UIError } from './wire.gen';
 export { ErrorKind } from './kinds';
 
@@ -180,12 +182,17 @@ export const api = {
   pinConversation: (id: string, pinned: boolean) => call<void>(() => App.PinConversation(id, pinned)),
   archiveConversation: (id: string, archived: boolean) => call<void>(() => App.ArchiveConversation(id, archived)),
 
-  send: (conversationId: string, text: string) => call<Started>(() => App.Send(conversationId, text)),
+  send: (conversationId: string, text: string, attachments: Attachment[] = []) =>
+    call<Started>(() => App.Send(conversationId, text, attachments as view.Attachment[])),
   stop: (streamId: string) => call<void>(() => App.Stop(streamId)),
   regenerate: (conversationId: string, messageId: string) =>
     call<Started>(() => App.Regenerate(conversationId, messageId)),
-  edit: (conversationId: string, messageId: string, text: string) =>
-    call<Started>(() => App.Edit(conversationId, messageId, text)),
+  edit: (conversationId: string, messageId: string, text: string, attachments: Attachment[] = []) =>
+    call<Started>(() => App.Edit(conversationId, messageId, text, attachments as view.Attachment[])),
+  attachFiles: () => call<Attachment[]>(() => App.AttachFiles()),
+  addAttachment: (name: string, dataBase64: string) => call<Attachment>(() => App.AddAttachment(name, dataBase64)),
+  attachmentData: (id: string) => call<AttachmentData>(() => App.AttachmentData(id)),
+  checkProvider: (p: Provider, key: string) => call<string[]>(() => App.CheckProvider(p as view.Provider, key)),
   continueReply: (conversationId: string, messageId: string) =>
     call<Started>(() => App.Continue(conversationId, messageId)),
   switchAlternative: (conversationId: string, messageId: string) =>

@@ -45,6 +45,7 @@ function placeholder(id: string, parentId: string, role: string, content: string
     alternatives: [id],
     alternative: 0,
     continuable: false,
+    attachments: [],
   };
 }
 

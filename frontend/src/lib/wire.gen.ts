@@ -27,6 +27,8 @@ export interface StreamEvent {
   usage?: view.Usage;
   timing?: view.Timing;
   error?: view.ErrorInfo;
+  retryInMs?: number;
+  attempt?: number;
 }
 
 /** The event that names conversations whose list entry changed (payload: their ids). */

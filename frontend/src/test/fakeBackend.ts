@@ -33,6 +33,7 @@ export function message(id: string, role: string, content: string, extra: Partia
     alternatives: [id],
     alternative: 0,
     continuable: false,
+    attachments: [],
     ...extra,
   };
 }

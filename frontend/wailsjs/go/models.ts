@@ -52,6 +52,42 @@ export namespace view {
 	        this.fontSize = source["fontSize"];
 	    }
 	}
+	export class Attachment {
+	    id: string;
+	    name: string;
+	    mime: string;
+	    size: number;
+	    kind: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Attachment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.mime = source["mime"];
+	        this.size = source["size"];
+	        this.kind = source["kind"];
+	    }
+	}
+	export class AttachmentData {
+	    id: string;
+	    mime: string;
+	    data: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AttachmentData(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.mime = source["mime"];
+	        this.data = source["data"];
+	    }
+	}
 	export class Timing {
 	    firstTokenMs?: number;
 	    totalMs?: number;
@@ -118,6 +154,7 @@ export namespace view {
 	    alternatives: string[];
 	    alternative: number;
 	    continuable: boolean;
+	    attachments: Attachment[];
 	
 	    static createFrom(source: any = {}) {
 	        return new Message(source);
@@ -140,6 +177,7 @@ export namespace view {
 	        this.alternatives = source["alternatives"];
 	        this.alternative = source["alternative"];
 	        this.continuable = source["continuable"];
+	        this.attachments = this.convertValues(source["attachments"], Attachment);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
