@@ -4,11 +4,13 @@ package platform
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"github.com/adrg/xdg"
 
@@ -83,6 +85,10 @@ func OpenLog(p Paths) (*slog.Logger, func(), error) {
 	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})), func() { f.Close() }, nil
 }
 
+// unsentAttachmentGrace is how long a file attached to a message that was
+// never sent is kept.
+const unsentAttachmentGrace = 24 * time.Hour
+
 // Native opens the services of a desktop or command-line Murmur at p: the
 // store (taking its lock; onChange hears of every conversation whose list
 // entry changed), the settings file, the OS keychain and an HTTP client.
@@ -95,12 +101,18 @@ func Native(ctx context.Context, p Paths, version string, log *slog.Logger, onCh
 		return nil, err
 	}
 	// The store finishes checking its files in the background; log its
-	// repairs once it has, without holding up the first page.
+	// repairs once it has, without holding up the first page, and drop the
+	// files attached to messages that were never sent.
 	go func() {
 		rep := st.OpenReport()
 		if len(rep.Quarantined) > 0 || len(rep.Recovered) > 0 || rep.IndexError != "" {
 			log.Warn("store opened with repairs", "quarantined", len(rep.Quarantined),
 				"recovered", len(rep.Recovered), "index_error", rep.IndexError)
+		}
+		if n, err := st.SweepAttachments(ctx, unsentAttachmentGrace); err != nil && !errors.Is(err, store.ErrClosed) {
+			log.Warn("sweeping unused attachments failed", "err", err)
+		} else if n > 0 {
+			log.Info("removed attachments of messages never sent", "count", n)
 		}
 	}()
 	live, err := settings.OpenLive(ctx, settings.File{Path: p.SettingsFile()})
