@@ -23,6 +23,12 @@ func (a *App) AttachFiles() ([]view.Attachment, error) {
 			f.Close()
 		}
 	}()
+	return a.keep(files)
+}
+
+// keep reads and keeps files the user chose.
+func (a *App) keep(files []shell.File) ([]view.Attachment, error) {
+	ctx := a.context()
 	out := make([]view.Attachment, 0, len(files))
 	for _, f := range files {
 		data, err := shell.ReadAll(f, attachments.MaxBytes)
@@ -36,6 +42,25 @@ func (a *App) AttachFiles() ([]view.Attachment, error) {
 		out = append(out, view.AttachmentOf(kept))
 	}
 	return out, nil
+}
+
+// keepDropped keeps files dropped on the window (the desktop shell hands
+// over their paths; the page never does).
+func (a *App) keepDropped(paths []string) ([]view.Attachment, error) {
+	files := make([]shell.File, 0, len(paths))
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}()
+	for _, p := range paths {
+		f, err := shell.OpenRegular(p)
+		if err != nil {
+			return nil, view.FromError("attach", err)
+		}
+		files = append(files, f)
+	}
+	return a.keep(files)
 }
 
 // AddAttachment keeps a file the page already holds: a pasted image or a

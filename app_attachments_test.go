@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/base64"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -79,5 +81,19 @@ func TestAttachmentsThatCannotGoAreRefusedInWords(t *testing.T) {
 	}
 	if _, err := e.app.Send("", "", nil); viewErr(t, err).Kind != view.KindInvalid {
 		t.Error("an empty prompt was sent")
+	}
+}
+
+func TestFilesDroppedOnTheWindowAreKept(t *testing.T) {
+	e := newAppEnv(t)
+	dir := t.TempDir()
+	png := filepath.Join(dir, "dropped.png")
+	os.WriteFile(png, pixelPNG, 0o600)
+	got, err := e.app.keepDropped([]string{png})
+	if err != nil || len(got) != 1 || got[0].Name != "dropped.png" || got[0].Kind != "image" {
+		t.Fatalf("dropped: %+v %v", got, err)
+	}
+	if _, err := e.app.keepDropped([]string{dir}); err == nil {
+		t.Fatal("a dropped folder was kept")
 	}
 }

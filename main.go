@@ -58,6 +58,7 @@ func runWindow() error {
 			}
 			return openApp(ctx, app, paths, log, "desktop", sh, ev)
 		},
+		Dropped: app.keepDropped,
 	})
 }
 

@@ -69,3 +69,14 @@ func SnapshotOf(s chat.Snapshot) Snapshot {
 	return Snapshot{StreamID: s.StreamID, ConversationID: s.ConversationID, MessageID: s.MessageID, Seq: s.Seq,
 		Content: s.Content, Reasoning: s.Reasoning, Status: string(s.Status), Error: ErrorInfoOf(s.Error)}
 }
+
+// AttachmentsDroppedEvent is the event (payload AttachmentsDropped) by which
+// the desktop shell hands the page files dropped on its window, kept as
+// attachments.
+const AttachmentsDroppedEvent = "attachments:dropped"
+
+// AttachmentsDropped are files dropped on the window: kept, or why not.
+type AttachmentsDropped struct {
+	Attachments []Attachment `json:"attachments"`
+	Error       string       `json:"error,omitempty"`
+}

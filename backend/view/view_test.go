@@ -32,7 +32,7 @@ func TestEveryWireTypeIsCamelCase(t *testing.T) {
 		ErrorInfo{}, Message{}, Conversation{}, ConversationOptions{}, Started{}, StreamEvent{}, Snapshot{},
 		Settings{}, Provider{}, Defaults{}, Appearance{}, LoadReport{}, Preset{}, KeyStatus{}, SettingsView{},
 		Credits{}, RateWindow{}, RateLimits{}, AppInfo{}, ExportResult{}, ImportedItem{}, ImportSkip{}, ImportResult{},
-		Attachment{}, AttachmentData{},
+		Attachment{}, AttachmentData{}, AttachmentsDropped{},
 	} {
 		b, err := json.Marshal(full(v))
 		if err != nil {

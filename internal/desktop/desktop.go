@@ -43,6 +43,9 @@ type Config struct {
 	// window's dialogs and events; the returned func waits for replies being
 	// written and closes it. An error is shown to the user and the app quits.
 	Open func(ctx context.Context, sh shell.Shell, ev shell.Events) (func() error, error)
+	// Dropped keeps files dropped on the window as attachments; the page
+	// hears of them (view.AttachmentsDroppedEvent) and never sees a path.
+	Dropped func(paths []string) ([]view.Attachment, error)
 }
 
 // window is the shell's live state.
@@ -115,7 +118,9 @@ func Run(cfg Config) (err error) {
 			OnSecondInstanceLaunch: w.secondInstance,
 		},
 		EnableDefaultContextMenu: false,
-		DragAndDrop:              &options.DragAndDrop{DisableWebViewDrop: true},
+		// The webview never handles a drop itself (it would navigate away);
+		// Wails hands the dropped files' paths to Go, which keeps them.
+		DragAndDrop: &options.DragAndDrop{DisableWebViewDrop: true, EnableFileDrop: true},
 		Linux: &linux.Options{
 			ProgramName:         "murmur",
 			WebviewGpuPolicy:    linux.WebviewGpuPolicyOnDemand,
@@ -162,6 +167,19 @@ func (w *window) startup(ctx context.Context) {
 		return
 	}
 	w.close = closeCore
+	if w.cfg.Dropped != nil {
+		runtime.OnFileDrop(ctx, w.dropped)
+	}
+}
+
+// dropped keeps files dropped on the window and tells the page.
+func (w *window) dropped(x, y int, paths []string) {
+	atts, err := w.cfg.Dropped(paths)
+	ev := view.AttachmentsDropped{Attachments: atts}
+	if err != nil {
+		ev.Error = view.Readable(err)
+	}
+	runtime.EventsEmit(w.wailsCtx, view.AttachmentsDroppedEvent, ev)
 }
 
 func (w *window) domReady(ctx context.Context) {

@@ -31,5 +31,12 @@ export interface StreamEvent {
   attempt?: number;
 }
 
+export interface AttachmentsDropped {
+  attachments: Array<view.Attachment>;
+  error?: string;
+}
+
 /** The event that names conversations whose list entry changed (payload: their ids). */
 export const ConversationsChangedEvent = "conversations:changed";
+/** The event that hands the page files dropped on the desktop window (payload: AttachmentsDropped). */
+export const AttachmentsDroppedEvent = "attachments:dropped";
