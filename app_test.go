@@ -108,8 +108,26 @@ type appEnv struct {
 	api    *httptest.Server
 }
 
-func newAppEnv(t *testing.T) *appEnv {
+// envConfig tunes newAppEnv.
+type envConfig struct {
+	rate   float64
+	client []llm.Option
+}
+
+type envOption func(*envConfig)
+
+// withRate streams replies at n tokens a second.
+func withRate(n float64) envOption { return func(c *envConfig) { c.rate = n } }
+
+// withClient adds options of the HTTP client (e.g. no real retry waits).
+func withClient(o ...llm.Option) envOption { return func(c *envConfig) { c.client = append(c.client, o...) } }
+
+func newAppEnv(t *testing.T, opts ...envOption) *appEnv {
 	t.Helper()
+	cfg := envConfig{rate: 5000}
+	for _, o := range opts {
+		o(&cfg)
+	}
 	ctx := context.Background()
 	dir := t.TempDir()
 	events := &recorder{stream: make(chan chat.StreamEvent, 4096)}
@@ -120,7 +138,7 @@ func newAppEnv(t *testing.T) *appEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	api := httptest.NewServer(llmtest.NewDevHandler(llmtest.DevConfig{TokensPerSecond: 5000, Key: "sk-fake-key-0123456789"}))
+	api := httptest.NewServer(llmtest.NewDevHandler(llmtest.DevConfig{TokensPerSecond: cfg.rate, Key: "sk-fake-key-0123456789"}))
 	t.Cleanup(api.Close)
 	live, err := settings.OpenLive(ctx, settings.File{Path: filepath.Join(dir, "config", "settings.json")})
 	if err != nil {
@@ -129,7 +147,8 @@ func newAppEnv(t *testing.T) *appEnv {
 	keys := secrets.New(secrets.WithBackend(secrets.NewMemoryBackend()), secrets.WithLookupEnv(func(string) (string, bool) { return "", false }))
 	e := &appEnv{shell: &fakeShell{}, events: events, api: api}
 	e.app = NewApp(ctx, Deps{
-		Services: platform.Services{Store: st, Settings: live, Keys: keys, Client: llm.New(llm.WithHTTPClient(api.Client()))},
+		Services: platform.Services{Store: st, Settings: live, Keys: keys,
+			Client: llm.New(append([]llm.Option{llm.WithHTTPClient(api.Client())}, cfg.client...)...)},
 		Version:  "test", ShellName: "test", Shell: e.shell, Events: events,
 	})
 	t.Cleanup(e.app.shutdown)

@@ -7,6 +7,7 @@ import { ErrorKind } from './lib/backend';
 let fake: Fake;
 beforeEach(() => {
   fake = installFake();
+  localStorage.clear();
 });
 afterEach(() => {
   cleanup();
@@ -44,7 +45,7 @@ describe('sending', () => {
     expect(screen.getByRole('button', { name: 'Stop' })).toBeTruthy();
 
     fake.emit(s.event, ev(s, 3, 'done', { finishReason: 'stop' }));
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Send' })).toBeTruthy());
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Stop' })).toBeNull());
     expect(fake.listeners(s.event)).toBe(0);
   });
 
@@ -147,7 +148,7 @@ describe('alternatives', () => {
         message(id, 'assistant', 'Second answer', { parentId: 'u1', alternatives: ['a1', 'a2'], alternative: 1 }),
       ]);
     render(App);
-    await fireEvent.click(await screen.findByRole('button', { name: /Alts/ }));
+    await fireEvent.click(await screen.findByRole('button', { name: /^Alts/ }));
     expect(await pane().findByText('First answer')).toBeTruthy();
     expect(pane().getByText('1/2')).toBeTruthy();
     expect((pane().getByRole('button', { name: 'Previous alternative' }) as HTMLButtonElement).disabled).toBe(true);
@@ -166,8 +167,11 @@ describe('sidebar', () => {
     render(App);
     const nav = within(screen.getByRole('navigation', { name: 'Conversations' }));
     await nav.findByText('Cooking');
-    const items = nav.getAllByRole('listitem').map((li) => li.textContent ?? '');
-    expect(items[0]).toContain('Taxes');
+    // Grouped by date: the pinned group first, each under its heading.
+    const items = nav.getAllByRole('listitem').map((li) => li.textContent?.trim() ?? '');
+    expect(items[0]).toBe('Pinned');
+    expect(items[1]).toContain('Taxes');
+    expect(items.indexOf('Pinned')).toBeLessThan(items.findIndex((t) => t.includes('Cooking')));
 
     await fireEvent.input(nav.getByLabelText('Search conversations'), { target: { value: 'bake' } });
     const mark = await nav.findByText('bake', { selector: 'mark' });
@@ -197,12 +201,12 @@ describe('sidebar', () => {
     };
     render(App);
     const nav = within(screen.getByRole('navigation', { name: 'Conversations' }));
-    await fireEvent.click(await nav.findByRole('button', { name: /Old plans/ }));
+    await fireEvent.click(await nav.findByRole('button', { name: /^Old plans/ }));
     await fireEvent.click(await pane().findByRole('button', { name: 'Archive' }));
     expect(await nav.findByText('No conversations yet')).toBeTruthy();
     expect(await pane().findByRole('button', { name: 'Unarchive' })).toBeTruthy();
     await fireEvent.change(nav.getByLabelText('Show'), { target: { value: 'archived' } });
-    expect(await nav.findByRole('button', { name: /Old plans/ })).toBeTruthy();
+    expect(await nav.findByRole('button', { name: /^Old plans/ })).toBeTruthy();
   });
 
   it('shows more than one page of conversations on request', async () => {
@@ -221,7 +225,7 @@ describe('sidebar', () => {
   it('Ctrl+N starts a new chat', async () => {
     fake.conversations.set('c1', conversation('c1', 'Old', [message('u1', 'user', 'old question')]));
     render(App);
-    await fireEvent.click(await screen.findByRole('button', { name: /Old/ }));
+    await fireEvent.click(await screen.findByRole('button', { name: /^Old/ }));
     expect(await pane().findByText('old question')).toBeTruthy();
     await fireEvent.keyDown(window, { key: 'n', ctrlKey: true });
     await waitFor(() => expect(pane().queryByText('old question')).toBeNull());
@@ -233,7 +237,7 @@ describe('links', () => {
   it('a click on a link goes to OpenLink and never navigates', async () => {
     fake.conversations.set('c1', conversation('c1', 'Links', [message('a1', 'assistant', 'See [docs](https://example.com/docs).')]));
     render(App);
-    await fireEvent.click(await screen.findByRole('button', { name: /Links/ }));
+    await fireEvent.click(await screen.findByRole('button', { name: /^Links/ }));
     const link = await pane().findByRole('link', { name: 'docs' });
     const click = new MouseEvent('click', { bubbles: true, cancelable: true });
     link.dispatchEvent(click);
@@ -245,7 +249,7 @@ describe('links', () => {
 describe('message actions', () => {
   async function openConv(title: string) {
     render(App);
-    await fireEvent.click(await screen.findByRole('button', { name: new RegExp(title) }));
+    await fireEvent.click(await screen.findByRole('button', { name: new RegExp('^' + title) }));
   }
   async function streamed() {
     await waitFor(() => expect(fake.lastStarted()).toBeDefined());

@@ -156,7 +156,18 @@ export async function copyText(text: string): Promise<boolean> {
   return false;
 }
 
-export { ConversationsChangedEvent } from './wire.gen';
+export { AttachmentsDroppedEvent, ConversationsChangedEvent } from './wire.gen';
+export type { AttachmentsDropped } from './wire.gen';
+
+/** Quits the app: the desktop window closes; the web shell has nothing to quit. */
+export function quit(): boolean {
+  const w = window as unknown as { runtime?: { Quit?: () => void } };
+  if (typeof w.runtime?.Quit === 'function') {
+    w.runtime.Quit();
+    return true;
+  }
+  return false;
+}
 
 // ---- facade ------------------------------------------------------------------
 

@@ -125,4 +125,17 @@ describe('frameBatcher', () => {
     schedule();
     expect(frames).toHaveLength(2);
   });
+
+  it('knows when a rate-limited request is sent again, until data arrives', () => {
+    let now = 1000;
+    const a = new StreamAssembler(id, undefined, () => now);
+    a.apply({ streamId: id, conversationId: 'c', messageId: 'm', seq: 1, type: 'retrying', retryInMs: 12000, attempt: 1,
+      error: { message: 'Rate limit exceeded', kind: ErrorKind.RateLimit } });
+    expect(a.terminal).toBe(false);
+    expect(a.state.retry).toEqual({ at: 13000, attempt: 1, error: { message: 'Rate limit exceeded', kind: ErrorKind.RateLimit } });
+    now = 14000;
+    a.apply(delta(2, 'Hi'));
+    expect(a.state.retry).toBeUndefined();
+    expect(a.state.content).toBe('Hi');
+  });
 });

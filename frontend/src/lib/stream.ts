@@ -16,6 +16,15 @@ export interface StreamState {
   usage?: Usage;
   timing?: Timing;
   error?: ErrorInfo;
+  /** Set while the request waits to be sent again (a rate limit, a server error). */
+  retry?: RetryState;
+}
+
+export interface RetryState {
+  /** When the request is sent again, in ms since the epoch (the receiver's clock). */
+  at: number;
+  attempt: number;
+  error?: ErrorInfo;
 }
 
 /** Maps a message status from a snapshot to a stream status. */
@@ -37,13 +46,15 @@ export class StreamAssembler {
   readonly streamId: string;
   private st: StreamState = { content: '', reasoning: '', seq: 0, status: 'streaming' };
   private pending = new Map<number, StreamEvent>();
+  private now: () => number;
 
   /**
    * base is the text a continued reply already has; events and snapshots of
    * that stream start from it.
    */
-  constructor(streamId: string, base?: { content: string; reasoning: string }) {
+  constructor(streamId: string, base?: { content: string; reasoning: string }, now: () => number = Date.now) {
     this.streamId = streamId;
+    this.now = now;
     if (base) {
       this.st = { ...this.st, content: base.content, reasoning: base.reasoning };
     }
@@ -127,6 +138,13 @@ export class StreamAssembler {
   private step(ev: StreamEvent) {
     const st = this.st;
     st.seq = ev.seq;
+    if (ev.type === 'retrying') {
+      st.retry = { at: this.now() + (ev.retryInMs ?? 0), attempt: ev.attempt ?? 1, error: ev.error };
+      return;
+    }
+    if (ev.delta || ev.reasoningDelta || ev.type !== 'delta') {
+      st.retry = undefined; // data arrived, or the stream ended: no longer waiting
+    }
     if (ev.delta) {
       st.content += ev.delta;
     }

@@ -197,6 +197,15 @@ export function installFake(): Fake {
     SetKey: async () => ({ set: true, source: 'keychain', hint: '…abcd', sessionOnly: false }),
     DeleteKey: async () => ({ set: false, source: 'none', sessionOnly: false }),
     ListModels: async () => ['gpt-4o', 'claude-sonnet'],
+    CheckProvider: async () => ['gpt-4o', 'gpt-4o-mini'],
+    AttachFiles: async () => [],
+    AddAttachment: async (name: string, data: string) => ({ id: 'sha256-' + 'a'.repeat(64), name, mime: 'text/plain', size: atob(data).length, kind: 'text' }),
+    AttachmentData: async (id: string) => ({ id, mime: 'image/png', data: '' }),
+    SetConversationOptions: async (id: string, o: { providerId: string; model: string; params: object; systemPrompt?: string }) => {
+      const c = get(id);
+      Object.assign(c, { providerId: o.providerId, model: o.model, params: o.params, systemPrompt: o.systemPrompt });
+      return structuredClone(c);
+    },
     Credits: async () => ({ credit: 10, freeCredit: 2.5, referralCredits: 0, totalCredits: 12.5 }),
     RateLimits: async () => {
       const w = (remaining: number) => ({ count: 0, limit: 100, exceeded: false, remaining, resetTime: '' });
