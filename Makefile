@@ -34,7 +34,7 @@ WASM_PKGS := ./backend/...
 FRONTEND_STAMP := frontend/node_modules/.murmur-installed
 
 .PHONY: run build binary test bench deps deps-test tools frontend frontend-deps \
-	check-format vet go-test frontend-check frontend-test wasm bindings-check smoke keyring-test \
+	check-format vet go-test frontend-check frontend-test ui-test wasm bindings-check smoke keyring-test \
 	bindings fake-api clean
 
 ## ---- set-up -------------------------------------------------------------
@@ -81,7 +81,7 @@ bindings: tools frontend-deps
 ## ---- checks -------------------------------------------------------------
 
 test: deps-test tools frontend
-	$(MAKE) --no-print-directory check-format vet go-test frontend-check frontend-test wasm bindings-check
+	$(MAKE) --no-print-directory check-format vet go-test frontend-check frontend-test ui-test wasm bindings-check
 	$(MAKE) --no-print-directory binary
 	$(MAKE) --no-print-directory smoke keyring-test
 
@@ -102,6 +102,12 @@ frontend-check: frontend-deps
 
 frontend-test: frontend-deps
 	cd frontend && npm test
+
+# The UI in Debian's Chromium (playwright-core; no browser is downloaded),
+# against the Go stand-in that replays streams recorded from the engine.
+# Screenshots: build/artifacts/ui/.
+ui-test: frontend-deps
+	cd frontend && npm run build:e2e && npm run test:e2e
 
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build -trimpath $(WASM_PKGS)

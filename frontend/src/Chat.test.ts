@@ -317,9 +317,9 @@ describe('catching up', () => {
     fake.app.StreamSnapshot = async () => {
       throw JSON.stringify({ kind: 'not_found', message: 'That reply is no longer being written.' });
     };
-    const send = fake.app.Send!;
-    fake.app.Send = async (...args: never[]) => {
-      const st = (await send(...args)) as { conversationId: string };
+    const send = fake.app.Send;
+    fake.app.Send = async (...args) => {
+      const st = await send(...args);
       const c = fake.conversations.get(st.conversationId)!;
       c.messages[c.messages.length - 1] = { ...c.messages.at(-1)!, content: 'Already done', status: 'complete' };
       return st;

@@ -60,7 +60,7 @@ export class SettingsState {
 
   /** Saves s; rejects with the UIError (its fields name what to fix). */
   async save(s: Settings): Promise<FieldError[]> {
-    const warnings = (await api.saveSettings(s)) ?? [];
+    const warnings = (await api.saveSettings($state.snapshot(s) as Settings)) ?? [];
     await this.load();
     return warnings;
   }
