@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"murmur/backend/conversation"
 )
 
 // fuzzLimits keep each fuzz run small and fast.
@@ -129,6 +131,16 @@ func FuzzImportClaude(f *testing.F) {
 
 func FuzzImportMurmur(f *testing.F) {
 	f.Add(murmurDoc("seed", "text"))
+	// A JSON export that carries an attachment.
+	atts := newFakeAttachments()
+	a, _ := atts.PutAttachment(context.Background(), "photo.png", "image/png", pngBytes)
+	c := simpleConv(70, "with a file")
+	c.Messages[0].Content = conversation.Content{Parts: []conversation.Part{{Type: conversation.PartAttachment, Attachment: &a}}}
+	var buf bytes.Buffer
+	if err := Export(context.Background(), &buf, c, FormatJSON, Options{Attachments: atts}); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
 	f.Fuzz(fuzzImport)
 }
 
