@@ -272,11 +272,25 @@ export interface ImportResult {
   chosen: boolean;
   result: {
     Kind: string;
-    Imported: Array<{ ID: string; Title: string; Source: string; Messages: number; Notes: string[] | null }> | null;
+    Imported: Array<{
+      ID: string;
+      Title: string;
+      Source: string;
+      Messages: number;
+      Notes: string[] | null;
+      /** It replaced an older import of itself. */
+      Replaced: boolean;
+    }> | null;
     Skipped: Array<{ Source: string; Index: number; Title: string; Reason: string }> | null;
     /** Skipped items beyond the listed ones, counted only. */
     MoreSkipped: number;
     Ignored: number;
+    /** Conversations that were here already (same source id). */
+    AlreadyImported: number;
+    /** Files handed to the attachment store. */
+    Attachments: number;
+    /** Notes on the file as a whole (its encoding, …). */
+    Notes: string[] | null;
   };
 }
 

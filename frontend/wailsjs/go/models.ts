@@ -920,6 +920,7 @@ export namespace transfer {
 	    Source: string;
 	    Messages: number;
 	    Notes: string[];
+	    Replaced: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Item(source);
@@ -932,6 +933,7 @@ export namespace transfer {
 	        this.Source = source["Source"];
 	        this.Messages = source["Messages"];
 	        this.Notes = source["Notes"];
+	        this.Replaced = source["Replaced"];
 	    }
 	}
 	export class Skip {
@@ -958,6 +960,9 @@ export namespace transfer {
 	    Skipped: Skip[];
 	    MoreSkipped: number;
 	    Ignored: number;
+	    AlreadyImported: number;
+	    Attachments: number;
+	    Notes: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new Result(source);
@@ -970,6 +975,9 @@ export namespace transfer {
 	        this.Skipped = this.convertValues(source["Skipped"], Skip);
 	        this.MoreSkipped = source["MoreSkipped"];
 	        this.Ignored = source["Ignored"];
+	        this.AlreadyImported = source["AlreadyImported"];
+	        this.Attachments = source["Attachments"];
+	        this.Notes = source["Notes"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
