@@ -25,9 +25,9 @@ type gptConversation struct {
 	UpdateTime     *float64           `json:"update_time"`
 	Mapping        map[string]gptNode `json:"mapping"`
 	CurrentNode    *string            `json:"current_node"`
-	ID             json.RawMessage    `json:"id"`
-	ConversationID json.RawMessage    `json:"conversation_id"`
-	IsArchived     json.RawMessage    `json:"is_archived"`
+	ID             jsonText           `json:"id"`
+	ConversationID jsonText           `json:"conversation_id"`
+	IsArchived     jsonFlag           `json:"is_archived"`
 }
 
 type gptNode struct {
@@ -37,35 +37,35 @@ type gptNode struct {
 
 type gptMessage struct {
 	Author struct {
-		Role string          `json:"role"`
-		Name json.RawMessage `json:"name"`
+		Role string   `json:"role"`
+		Name jsonText `json:"name"`
 	} `json:"author"`
-	CreateTime *float64        `json:"create_time"`
-	Content    gptContent      `json:"content"`
-	Status     json.RawMessage `json:"status"`
-	Recipient  json.RawMessage `json:"recipient"`
-	Metadata   gptMetadata     `json:"metadata"`
+	CreateTime *float64    `json:"create_time"`
+	Content    gptContent  `json:"content"`
+	Status     jsonText    `json:"status"`
+	Recipient  jsonText    `json:"recipient"`
+	Metadata   gptMetadata `json:"metadata"`
 }
 
 type gptContent struct {
 	ContentType string            `json:"content_type"`
 	Parts       []json.RawMessage `json:"parts"`
-	Text        json.RawMessage   `json:"text"`
-	Language    json.RawMessage   `json:"language"`
+	Text        jsonText          `json:"text"`
+	Language    jsonText          `json:"language"`
 	Thoughts    []struct {
-		Summary json.RawMessage `json:"summary"`
-		Content json.RawMessage `json:"content"`
+		Summary jsonText `json:"summary"`
+		Content jsonText `json:"content"`
 	} `json:"thoughts"`
 }
 
 type gptMetadata struct {
-	ModelSlug         json.RawMessage `json:"model_slug"`
-	Hidden            json.RawMessage `json:"is_visually_hidden_from_conversation"`
-	ContentReferences json.RawMessage `json:"content_references"`
-	Citations         json.RawMessage `json:"citations"`
-	Attachments       json.RawMessage `json:"attachments"`
-	ReasoningStatus   json.RawMessage `json:"reasoning_status"`
-	AggregateResult   json.RawMessage `json:"aggregate_result"`
+	ModelSlug         jsonText  `json:"model_slug"`
+	Hidden            jsonFlag  `json:"is_visually_hidden_from_conversation"`
+	ContentReferences jsonValue `json:"content_references"`
+	Citations         jsonValue `json:"citations"`
+	Attachments       jsonValue `json:"attachments"`
+	ReasoningStatus   jsonText  `json:"reasoning_status"`
+	AggregateResult   jsonValue `json:"aggregate_result"`
 }
 
 // gptCounts counts what an import of one ChatGPT conversation left out or
@@ -86,12 +86,9 @@ func (n *gptCounts) notes(hasStore bool) []string {
 			out = append(out, s)
 		}
 	}
-	add(n.system, fmt.Sprintf("%d %s left out", n.system, plural(n.system, "system message", "system messages")))
-	if t := n.toolMsgs + n.toolCalls; t > 0 {
-		out = append(out, fmt.Sprintf("%d %s left out (searches, tool calls and their raw results, which ChatGPT does not show either)",
-			t, plural(t, "tool step", "tool steps")))
-	}
-	add(n.hidden, fmt.Sprintf("%d hidden %s left out", n.hidden, plural(n.hidden, "message", "messages")))
+	// Hidden and system messages and raw tool steps ChatGPT does not show
+	// either: counted for the whole file (Result.Notes), not noted on every
+	// conversation.
 	add(n.other, fmt.Sprintf("%d %s left out", n.other, plural(n.other, "message of another kind (e.g. memory, custom instructions)", "messages of other kinds (e.g. memory, custom instructions)")))
 	if n.unknownRole > 0 {
 		roles := make([]string, 0, len(n.unknownRoles))
@@ -137,7 +134,7 @@ const (
 // recipient names what an assistant message was addressed to: "all" (the
 // user) or a tool.
 func (m *gptMessage) recipient() string {
-	r := rawString(m.Recipient)
+	r := string(m.Recipient)
 	if r == "" {
 		return "all"
 	}
@@ -165,7 +162,7 @@ func classify(m *gptMessage, n *gptCounts) nodeKind {
 	if m == nil {
 		return nodeSkip
 	}
-	if string(m.Metadata.Hidden) == "true" {
+	if m.Metadata.Hidden {
 		n.hidden++
 		return nodeSkip
 	}
@@ -195,7 +192,7 @@ func classify(m *gptMessage, n *gptCounts) nodeKind {
 		return nodeSkip
 	case "tool":
 		switch {
-		case ct == "execution_output" && isCodeTool(rawString(m.Author.Name)):
+		case ct == "execution_output" && isCodeTool(string(m.Author.Name)):
 			return nodeReply
 		case ct == "multimodal_text" && m.hasImagePart():
 			return nodeReply // generated images, charts
@@ -234,9 +231,9 @@ func (im *importer) fromChatGPT(val []byte) (built, error) {
 	if len(g.Mapping) == 0 {
 		return b, errors.New("it has no messages")
 	}
-	srcID := oneLine(cutBytes(rawString(g.ID), conversation.MaxIDBytes))
+	srcID := oneLine(cutBytes(string(g.ID), conversation.MaxIDBytes))
 	if srcID == "" {
-		srcID = oneLine(cutBytes(rawString(g.ConversationID), conversation.MaxIDBytes))
+		srcID = oneLine(cutBytes(string(g.ConversationID), conversation.MaxIDBytes))
 	}
 	var src *conversation.Source
 	if srcID != "" {
@@ -250,6 +247,7 @@ func (im *importer) fromChatGPT(val []byte) (built, error) {
 		return b, err
 	}
 	t, err := im.newGPTTree(&g, len(val))
+	defer im.gptScratch.release()
 	if err != nil {
 		return b, err
 	}
@@ -276,7 +274,7 @@ func (im *importer) fromChatGPT(val []byte) (built, error) {
 	// The conversation continues with the user's own provider and model:
 	// ChatGPT's model names ("auto", "gpt-4-gizmo"…) stay on each message.
 	c.Model = ""
-	c.Archived = string(g.IsArchived) == "true"
+	c.Archived = bool(g.IsArchived)
 	c.Source = src
 	c.Title = oneLine(cutBytes(title, 300))
 	if c.Title == "" {
@@ -287,108 +285,190 @@ func (im *importer) fromChatGPT(val []byte) (built, error) {
 	}
 	b.c, b.replaces = c, replaces != ""
 	b.notes = t.counts.notes(im.store != nil)
+	im.unshown += t.counts.system + t.counts.hidden + t.counts.toolMsgs + t.counts.toolCalls
 	if !utf8.Valid(val) {
 		b.notes = append([]string{noteInvalidUTF8}, b.notes...)
 	}
 	return b, nil
 }
 
-// gptTree is one ChatGPT conversation being converted.
+// gptTree is one ChatGPT conversation being converted. Nodes are numbered
+// (arrays instead of maps keyed by id: a big export has millions of
+// nodes).
 type gptTree struct {
-	im      *importer
-	g       *gptConversation
-	kind    map[string]nodeKind
-	kids    map[string][]string
-	roots   []string
-	onPath  map[string]int // node id → depth on the current branch
-	counts  gptCounts
-	last    time.Time
-	current int // index in c.Messages of the deepest message on the current branch
-	curPos  int
+	im       *importer
+	g        *gptConversation
+	ids      []string
+	msgs     []*gptMessage
+	kind     []nodeKind
+	kidStart []int32 // the children of node i are kidList[kidStart[i]:kidStart[i+1]], oldest first
+	kidList  []int32
+	roots    []int32
+	pathPos  []int32 // depth on the current branch, or -1
+	rendered []bool  // the node's notes were counted already
+	counts   gptCounts
+	prompts  int // nodes that are prompts
+	last     time.Time
+	current  int // index in c.Messages of the deepest message on the current branch
+	curPos   int32
 	// dupBudget bounds the bytes of reply parts copied into several
 	// replies where a reply branches in the middle, so that a hostile tree
 	// cannot make the import quadratic.
 	dupBudget int
-	// rendered marks the nodes whose notes were counted once already.
-	rendered map[string]bool
 	// canvasWork counts the bytes canvas edits went through, against
 	// canvasBudget (many edits of a big document stay linear).
 	canvasWork, canvasBudget int
 }
 
+// gptScratch is the memory one import reuses from one ChatGPT
+// conversation to the next (an export holds thousands), so that the
+// garbage, and with it the peak heap, stays small.
+type gptScratch struct {
+	index                                    map[string]int32
+	ids                                      []string
+	msgs                                     []*gptMessage
+	kind                                     []nodeKind
+	parents                                  []*string
+	parent, kids, fill, kidList, pathPos, up []int32
+	rendered                                 []bool
+}
+
+// take returns s's slices emptied (or new ones when the last conversation
+// was so big that keeping its memory would cost more than it saves).
+func (s *gptScratch) take(n int) {
+	const keep = 1 << 14
+	if s.index == nil || len(s.index) > keep {
+		s.index = make(map[string]int32, n)
+	} else {
+		clear(s.index)
+	}
+	if cap(s.ids) > keep {
+		*s = gptScratch{index: s.index}
+	}
+	s.ids, s.msgs, s.kind, s.parents = s.ids[:0], s.msgs[:0], s.kind[:0], s.parents[:0]
+	s.parent, s.kids, s.fill, s.kidList, s.pathPos, s.up, s.rendered = s.parent[:0], s.kids[:0], s.fill[:0], s.kidList[:0], s.pathPos[:0], s.up[:0], s.rendered[:0]
+}
+
+// release drops what points into the conversation just converted.
+func (s *gptScratch) release() {
+	clear(s.msgs)
+	clear(s.parents)
+}
+
+// grow returns xs with length n, every element zero.
+func grow[T any](xs []T, n int) []T {
+	if cap(xs) < n {
+		return make([]T, n)
+	}
+	xs = xs[:n]
+	clear(xs)
+	return xs
+}
+
 func (im *importer) newGPTTree(g *gptConversation, size int) (*gptTree, error) {
-	t := &gptTree{im: im, g: g, kind: make(map[string]nodeKind, len(g.Mapping)), kids: make(map[string][]string, len(g.Mapping)),
-		current: -1, curPos: -1, dupBudget: size + 1<<20, canvasBudget: 4*size + 1<<20}
-	for id, n := range g.Mapping {
-		t.kind[id] = classify(n.Message, &t.counts)
-		p := ""
-		if n.Parent != nil {
-			p = *n.Parent
+	n := len(g.Mapping)
+	sc := &im.gptScratch
+	sc.take(n)
+	t := &gptTree{im: im, g: g, current: -1, curPos: -1, dupBudget: size + 1<<20, canvasBudget: 4*size + 1<<20}
+	index := sc.index
+	for id, node := range g.Mapping {
+		index[id] = int32(len(sc.ids))
+		sc.ids = append(sc.ids, id)
+		sc.msgs = append(sc.msgs, node.Message)
+		k := classify(node.Message, &t.counts)
+		if k == nodeUser {
+			t.prompts++
 		}
+		sc.kind = append(sc.kind, k)
+		sc.parents = append(sc.parents, node.Parent)
+	}
+	t.ids, t.msgs, t.kind = sc.ids, sc.msgs, sc.kind
+	parents := sc.parents
+	sc.parent = grow(sc.parent, n)
+	sc.kids = grow(sc.kids, n+1)
+	parent, kids := sc.parent, sc.kids
+	for i, p := range parents {
+		parent[i] = -1
 		switch {
-		case p == "":
-			t.roots = append(t.roots, id)
-		case p == id:
-			// its own parent: a loop of one, never reached
+		case p == nil || *p == "":
+			t.roots = append(t.roots, int32(i))
+		case *p == t.ids[i]:
+			parent[i] = int32(i) // its own parent: a loop of one, never reached
 		default:
-			if _, ok := g.Mapping[p]; !ok {
+			pi, ok := index[*p]
+			if !ok {
 				t.counts.orphans++
-				t.roots = append(t.roots, id)
+				t.roots = append(t.roots, int32(i))
 				continue
 			}
-			t.kids[p] = append(t.kids[p], id)
+			parent[i] = pi
+			kids[pi+1]++
 		}
 	}
-	byTime := func(ids []string) {
-		if len(ids) < 2 {
+	for i := 1; i <= n; i++ {
+		kids[i] += kids[i-1]
+	}
+	t.kidStart = kids
+	sc.kidList = grow(sc.kidList, int(kids[n]))
+	sc.fill = grow(sc.fill, n)
+	t.kidList = sc.kidList
+	fill := sc.fill
+	for i, p := range parent {
+		if p >= 0 && int(p) != i {
+			t.kidList[kids[p]+fill[p]] = int32(i)
+			fill[p]++
+		}
+	}
+	byTime := func(xs []int32) {
+		if len(xs) < 2 {
 			return
 		}
-		sort.Slice(ids, func(i, j int) bool {
-			ti, tj := t.nodeTime(ids[i]), t.nodeTime(ids[j])
-			if ti != tj {
-				return ti < tj
+		sort.Slice(xs, func(a, b int) bool {
+			ta, tb := t.nodeTime(xs[a]), t.nodeTime(xs[b])
+			if ta != tb {
+				return ta < tb
 			}
-			return ids[i] < ids[j]
+			return t.ids[xs[a]] < t.ids[xs[b]]
 		})
 	}
 	byTime(t.roots)
-	for _, ids := range t.kids {
-		byTime(ids)
+	for i := 0; i < n; i++ {
+		byTime(t.kids(int32(i)))
 	}
 	// The current branch: from current_node (or the newest leaf) to the root.
-	leaf := ""
+	leaf, ok := int32(-1), false
 	if g.CurrentNode != nil {
-		leaf = *g.CurrentNode
+		leaf, ok = index[*g.CurrentNode]
 	}
-	if _, ok := g.Mapping[leaf]; !ok {
-		leaf = latestLeaf(g.Mapping)
+	if !ok {
+		leaf, ok = index[latestLeaf(g.Mapping)]
 	}
-	var up []string
-	seen := make(map[string]bool)
-	for id := leaf; id != ""; {
-		if seen[id] {
+	sc.pathPos = grow(sc.pathPos, n)
+	t.pathPos = sc.pathPos
+	for i := range t.pathPos {
+		t.pathPos[i] = -1
+	}
+	up := sc.up[:0]
+	for i := leaf; ok && i >= 0; i = parent[i] {
+		if t.pathPos[i] == 0 {
 			return nil, errors.New("its message tree has a cycle")
 		}
-		seen[id] = true
-		n, ok := g.Mapping[id]
-		if !ok {
-			break
-		}
-		up = append(up, id)
-		if n.Parent == nil {
-			break
-		}
-		id = *n.Parent
+		t.pathPos[i] = 0 // seen; the depth is set below
+		up = append(up, i)
 	}
-	t.onPath = make(map[string]int, len(up))
-	for i, id := range up {
-		t.onPath[id] = len(up) - 1 - i
+	for d, i := range up {
+		t.pathPos[i] = int32(len(up) - 1 - d)
 	}
+	sc.up = up
+	sc.rendered = grow(sc.rendered, n)
+	t.rendered = sc.rendered
 	return t, nil
 }
 
-func (t *gptTree) nodeTime(id string) float64 {
-	if m := t.g.Mapping[id].Message; m != nil && m.CreateTime != nil && !math.IsNaN(*m.CreateTime) {
+func (t *gptTree) kids(i int32) []int32 { return t.kidList[t.kidStart[i]:t.kidStart[i+1]] }
+
+func (t *gptTree) nodeTime(i int32) float64 {
+	if m := t.msgs[i]; m != nil && m.CreateTime != nil && !math.IsNaN(*m.CreateTime) {
 		return *m.CreateTime
 	}
 	return 0
@@ -398,9 +478,9 @@ func (t *gptTree) nodeTime(id string) float64 {
 // its turn hangs under, the reply parts gathered since the last prompt and
 // the canvas as it stands on this branch.
 type frame struct {
-	id       string
+	node     int32
 	parent   int // index in c.Messages, or -1
-	run      []string
+	run      []int32
 	runBytes int
 	canvas   *canvasDoc
 }
@@ -409,9 +489,10 @@ type frame struct {
 // deep) and adds one message per prompt and one per reply to c.
 func (t *gptTree) convert(c *conversation.Conversation) error {
 	t.last = c.CreatedAt
+	c.Messages = make([]conversation.Message, 0, min(2*t.prompts+2, len(t.ids)))
 	stack := make([]frame, 0, len(t.roots))
 	for i := len(t.roots) - 1; i >= 0; i-- {
-		stack = append(stack, frame{id: t.roots[i], parent: -1})
+		stack = append(stack, frame{node: t.roots[i], parent: -1})
 	}
 	visited := 0
 	for len(stack) > 0 {
@@ -423,22 +504,21 @@ func (t *gptTree) convert(c *conversation.Conversation) error {
 		visited++
 		parent, canvas := f.parent, f.canvas
 		run, runBytes := f.run, f.runBytes
-		m := t.g.Mapping[f.id].Message
-		switch t.kind[f.id] {
+		switch t.kind[f.node] {
 		case nodeUser:
 			var err error
 			if parent, canvas, err = t.flush(c, parent, run, canvas); err != nil {
 				return err
 			}
 			run, runBytes = nil, 0
-			if err := t.addPrompt(c, &parent, f.id, m); err != nil {
+			if err := t.addPrompt(c, &parent, f.node); err != nil {
 				return err
 			}
 		case nodeReply:
-			run = append(run, f.id)
-			runBytes += nodeBytes(m)
+			run = append(run, f.node)
+			runBytes += nodeBytes(t.msgs[f.node])
 		}
-		kids := t.kids[f.id]
+		kids := t.kids(f.node)
 		if len(kids) == 0 {
 			if _, _, err := t.flush(c, parent, run, canvas); err != nil {
 				return err
@@ -446,7 +526,7 @@ func (t *gptTree) convert(c *conversation.Conversation) error {
 			continue
 		}
 		if len(kids) == 1 {
-			stack = append(stack, frame{id: kids[0], parent: parent, run: run, runBytes: runBytes, canvas: canvas})
+			stack = append(stack, frame{node: kids[0], parent: parent, run: run, runBytes: runBytes, canvas: canvas})
 			continue
 		}
 		// A fork. Prompts under it (edited prompts) all follow the reply so
@@ -491,13 +571,13 @@ func (t *gptTree) convert(c *conversation.Conversation) error {
 		run = run[:len(run):len(run)]
 		for i := len(kids) - 1; i >= 0; i-- {
 			if t.kind[kids[i]] == nodeUser {
-				stack = append(stack, frame{id: kids[i], parent: flushed, canvas: flushedCanvas})
+				stack = append(stack, frame{node: kids[i], parent: flushed, canvas: flushedCanvas})
 				continue
 			}
-			stack = append(stack, frame{id: kids[i], parent: parent, run: run, runBytes: runBytes, canvas: canvas})
+			stack = append(stack, frame{node: kids[i], parent: parent, run: run, runBytes: runBytes, canvas: canvas})
 		}
 	}
-	t.counts.looped = len(t.g.Mapping) - visited
+	t.counts.looped = len(t.ids) - visited
 	if t.current >= 0 {
 		c.CurrentID = c.Messages[t.current].ID
 	}
@@ -519,7 +599,7 @@ func nodeBytes(m *gptMessage) int {
 // add appends msg under parent, notes whether it is on the current branch
 // (pos: the deepest depth among its nodes, -1 for none) and returns its
 // index.
-func (t *gptTree) add(c *conversation.Conversation, parent int, msg conversation.Message, pos int) (int, error) {
+func (t *gptTree) add(c *conversation.Conversation, parent int, msg conversation.Message, pos int32) (int, error) {
 	if len(c.Messages) >= conversation.MaxMessages {
 		return 0, fmt.Errorf("it has more than the %d messages a conversation may hold", conversation.MaxMessages)
 	}
@@ -546,22 +626,20 @@ func (t *gptTree) timeOf(m *gptMessage) time.Time {
 	return t.last
 }
 
-// firstRender reports whether node id is rendered for the first time (its
+// firstRender reports whether node i is rendered for the first time (its
 // notes are counted once however many branches repeat it).
-func (t *gptTree) firstRender(id string) bool {
-	if t.rendered == nil {
-		t.rendered = make(map[string]bool)
-	}
-	if t.rendered[id] {
+func (t *gptTree) firstRender(i int32) bool {
+	if t.rendered[i] {
 		return false
 	}
-	t.rendered[id] = true
+	t.rendered[i] = true
 	return true
 }
 
-// addPrompt adds the user's message of node id and moves *parent to it.
-func (t *gptTree) addPrompt(c *conversation.Conversation, parent *int, id string, m *gptMessage) error {
-	first := t.firstRender(id)
+// addPrompt adds the user's message of node i and moves *parent to it.
+func (t *gptTree) addPrompt(c *conversation.Conversation, parent *int, i int32) error {
+	m := t.msgs[i]
+	first := t.firstRender(i)
 	var b partsBuilder
 	files := promptFileList(m)
 	if err := t.promptFiles(&b, m, files, first); err != nil {
@@ -601,16 +679,12 @@ func (t *gptTree) addPrompt(c *conversation.Conversation, parent *int, id string
 		}
 		return nil
 	}
-	pos := -1
-	if d, ok := t.onPath[id]; ok {
-		pos = d
-	}
-	i, err := t.add(c, *parent, conversation.Message{Role: conversation.RoleUser, Content: content,
-		Status: conversation.StatusComplete, CreatedAt: t.timeOf(m)}, pos)
+	at, err := t.add(c, *parent, conversation.Message{Role: conversation.RoleUser, Content: content,
+		Status: conversation.StatusComplete, CreatedAt: t.timeOf(m)}, t.pathPos[i])
 	if err != nil {
 		return err
 	}
-	*parent = i
+	*parent = at
 	return nil
 }
 

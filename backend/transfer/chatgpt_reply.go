@@ -68,7 +68,7 @@ func fence(body, lang string) string {
 // flush turns the reply parts gathered since the last prompt (run) into
 // one assistant message under parent, and returns it (or parent, when the
 // reply shows nothing) with the canvas as it stands after the reply.
-func (t *gptTree) flush(c *conversation.Conversation, parent int, run []string, canvas *canvasDoc) (int, *canvasDoc, error) {
+func (t *gptTree) flush(c *conversation.Conversation, parent int, run []int32, canvas *canvasDoc) (int, *canvasDoc, error) {
 	if len(run) == 0 {
 		return parent, canvas, nil
 	}
@@ -86,27 +86,25 @@ func (t *gptTree) flush(c *conversation.Conversation, parent int, run []string, 
 	model := ""
 	status := conversation.StatusComplete
 	var at time.Time
-	pos := -1
+	pos := int32(-1)
 	for _, id := range run {
 		first := t.firstRender(id)
-		m := t.g.Mapping[id].Message
-		if d, ok := t.onPath[id]; ok && d > pos {
-			pos = d
-		}
+		m := t.msgs[id]
+		pos = max(pos, t.pathPos[id])
 		if at.IsZero() {
 			at, _ = gptTime(m.CreateTime)
 		}
 		if m.Author.Role == "assistant" {
-			if s := oneLine(cutBytes(rawString(m.Metadata.ModelSlug), 200)); s != "" {
+			if s := oneLine(cutBytes(string(m.Metadata.ModelSlug), 200)); s != "" {
 				model = s
 			}
 			status = conversation.StatusComplete
-			if rawString(m.Status) == "in_progress" {
+			if m.Status == "in_progress" {
 				status = conversation.StatusInterrupted
 			}
 		}
 		// Code run while a reasoning model thinks belongs to its reasoning.
-		inThought := rawString(m.Metadata.ReasoningStatus) == "is_reasoning"
+		inThought := m.Metadata.ReasoningStatus == "is_reasoning"
 		show := b.text
 		if inThought {
 			show = think
@@ -114,7 +112,7 @@ func (t *gptTree) flush(c *conversation.Conversation, parent int, run []string, 
 		ct, r := m.Content.ContentType, m.recipient()
 		switch {
 		case m.Author.Role == "tool" && ct == "execution_output":
-			if out := rawString(m.Content.Text); strings.TrimSpace(out) != "" {
+			if out := string(m.Content.Text); strings.TrimSpace(out) != "" {
 				show("Output:\n\n" + fence(out, ""))
 			}
 			// Charts the code drew.
@@ -134,27 +132,27 @@ func (t *gptTree) flush(c *conversation.Conversation, parent int, run []string, 
 		case isCanvasTool(r):
 			var text string
 			var ok bool
-			canvas, text, ok = t.applyCanvas(canvas, r, rawString(m.Content.Text))
+			canvas, text, ok = t.applyCanvas(canvas, r, string(m.Content.Text))
 			if !ok && first {
 				t.counts.canvasFailed++
 			}
 			b.text(text)
 		case isCodeTool(r):
-			if code := rawString(m.Content.Text); strings.TrimSpace(code) != "" {
+			if code := string(m.Content.Text); strings.TrimSpace(code) != "" {
 				show(fence(code, "python"))
 			}
 		case ct == "thoughts":
 			for _, th := range m.Content.Thoughts {
-				if s := rawString(th.Summary); s != "" {
+				if s := string(th.Summary); s != "" {
 					think("**" + s + "**")
 				}
-				think(rawString(th.Content))
+				think(string(th.Content))
 			}
 		case ct == "reasoning_recap":
 			// "Thought for 8 seconds": nothing to keep.
 		case ct == "code":
-			if code := rawString(m.Content.Text); code != "" {
-				lang := rawString(m.Content.Language)
+			if code := string(m.Content.Text); code != "" {
+				lang := string(m.Content.Language)
 				if lang == "unknown" {
 					lang = ""
 				}
@@ -193,7 +191,7 @@ func (t *gptTree) flush(c *conversation.Conversation, parent int, run []string, 
 
 // outputImages returns the images a Code Interpreter run produced, as its
 // metadata.aggregate_result lists them.
-func outputImages(raw json.RawMessage) []string {
+func outputImages(raw jsonValue) []string {
 	if len(raw) < 2 || raw[0] != '{' {
 		return nil
 	}
@@ -365,7 +363,7 @@ func resolveCitations(s string, meta *gptMetadata) string {
 
 // applyContentRefs replaces each marked span the references name
 // (matched_text) with what it stands for.
-func applyContentRefs(s string, raw json.RawMessage) string {
+func applyContentRefs(s string, raw jsonValue) string {
 	if len(raw) < 2 || raw[0] != '[' {
 		return s
 	}
@@ -581,7 +579,7 @@ func bracketMarkers(s string) []bracketMarker {
 
 // bracketCitations links the 2023-style markers the citations metadata
 // places (by their position in the text) and removes the rest.
-func bracketCitations(s string, raw json.RawMessage) string {
+func bracketCitations(s string, raw jsonValue) string {
 	markers := bracketMarkers(s)
 	if len(markers) == 0 {
 		return s

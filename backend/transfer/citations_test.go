@@ -9,7 +9,7 @@ import (
 func TestResolveCitations(t *testing.T) {
 	const P, S, E = "\ue200", "\ue202", "\ue201"
 	cite := P + "cite" + S + "turn0search3" + E
-	refs := func(v ...any) json.RawMessage { b, _ := json.Marshal(v); return b }
+	refs := func(v ...any) jsonValue { b, _ := json.Marshal(v); return b }
 	for _, tc := range []struct {
 		name string
 		text string
@@ -59,7 +59,7 @@ func TestCitationsOfHostileSize(t *testing.T) {
 		}
 	}
 	raw, _ := json.Marshal(refs)
-	got := resolveCitations(b.String(), &gptMetadata{ContentReferences: raw})
+	got := resolveCitations(b.String(), &gptMetadata{ContentReferences: jsonValue(raw)})
 	if strings.ContainsRune(got, '\ue200') || !strings.Contains(got, "[t](https://x.example/)") {
 		t.Errorf("markup left or links missing: %q", got[:200])
 	}

@@ -93,7 +93,6 @@ func (n *claudeCounts) notes() []string {
 			out = append(out, s)
 		}
 	}
-	add(n.tools, fmt.Sprintf("%d %s left out (searches and tool calls, which Claude shows folded)", n.tools, plural(n.tools, "tool step", "tool steps")))
 	add(n.unknownBlocks, fmt.Sprintf("%d %s of unknown kinds left out", n.unknownBlocks, plural(n.unknownBlocks, "content block", "content blocks")))
 	add(n.unknownSender, fmt.Sprintf("%d %s from unknown senders left out", n.unknownSender, plural(n.unknownSender, "message", "messages")))
 	add(n.images, fmt.Sprintf("%d %s not included in the export; a placeholder keeps each place", n.images, plural(n.images, "image or file is", "images or files are")))
@@ -170,6 +169,7 @@ func (im *importer) fromClaude(val []byte) (built, error) {
 	}
 	b.c, b.replaces = c, replaces != ""
 	b.notes = ct.counts.notes()
+	im.unshownTools += ct.counts.tools
 	if !utf8.Valid(val) {
 		b.notes = append([]string{noteInvalidUTF8}, b.notes...)
 	}

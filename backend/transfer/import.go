@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"strings"
 	"time"
@@ -214,7 +215,8 @@ func Import(ctx context.Context, r io.ReaderAt, size int64, name string, sink Si
 		store:        opts.Attachments,
 		find:         opts.FindSource,
 		replaceNewer: opts.ReplaceNewer,
-		seen:         make(map[sourceKey]bool),
+		seen:         make(map[uint64]struct{}),
+		seenSeed:     maphash.MakeSeed(),
 		assetCache:   make(map[*zip.File]conversation.Attachment),
 	}
 	if opts.Now != nil {
@@ -225,6 +227,14 @@ func Import(ctx context.Context, r io.ReaderAt, size int64, name string, sink Si
 		name = "the file"
 	}
 	err := im.run(r, size, name)
+	if im.unshown > 0 {
+		im.res.Notes = append(im.res.Notes, fmt.Sprintf("%d %s that ChatGPT does not show (hidden system messages, tool calls and their raw results) left out",
+			im.unshown, plural(im.unshown, "message", "messages")))
+	}
+	if im.unshownTools > 0 {
+		im.res.Notes = append(im.res.Notes, fmt.Sprintf("%d tool %s (searches, tool calls and their results, which Claude shows folded) left out",
+			im.unshownTools, plural(im.unshownTools, "step", "steps")))
+	}
 	im.report(true)
 	if err != nil {
 		return im.res, fmt.Errorf("read %s: %w", name, err)
@@ -252,14 +262,30 @@ type importer struct {
 	assetCache   map[*zip.File]conversation.Attachment
 	find         func(ctx context.Context, service, id string) (Existing, bool, error)
 	replaceNewer bool
-	// seen holds the sources imported by this import; pending those of
-	// the conversation being built.
-	seen    map[sourceKey]bool
-	pending []sourceKey
+	// seen holds the sources imported by this import (hashed: an export
+	// of 200,000 conversations must not keep 200,000 ids), pending those
+	// of the conversation being built.
+	seen     map[uint64]struct{}
+	seenSeed maphash.Seed
+	pending  []uint64
+
+	gptScratch gptScratch
+	// unshown counts the hidden and system messages and raw tool steps
+	// left out of ChatGPT conversations (ChatGPT does not show them);
+	// unshownTools the tool steps of Claude conversations.
+	unshown, unshownTools int
 }
 
-// sourceKey names one conversation of one service.
-type sourceKey struct{ service, id string }
+// sourceHash names one conversation of one service. The seed is random per
+// import, so a hostile export cannot make two sources collide.
+func (im *importer) sourceHash(src *conversation.Source) uint64 {
+	var h maphash.Hash
+	h.SetSeed(im.seenSeed)
+	h.WriteString(src.Service)
+	h.WriteByte(0)
+	h.WriteString(src.ID)
+	return h.Sum64()
+}
 
 // built is one conversation made from the input, ready to validate and
 // save.
@@ -285,8 +311,8 @@ func (im *importer) checkKnown(srcs ...*conversation.Source) (string, error) {
 		if src == nil {
 			continue
 		}
-		k := sourceKey{src.Service, src.ID}
-		if im.seen[k] {
+		k := im.sourceHash(src)
+		if _, ok := im.seen[k]; ok {
 			return "", errAlreadyImported
 		}
 		im.pending = append(im.pending, k)
@@ -578,7 +604,7 @@ func (im *importer) add(source string, index int, build func() (built, error)) e
 		return &sinkError{fmt.Errorf("save conversation %q: %w", displayName(c.Title), err)}
 	}
 	for _, k := range im.pending {
-		im.seen[k] = true
+		im.seen[k] = struct{}{}
 	}
 	src := source
 	if index > 0 {

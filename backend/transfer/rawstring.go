@@ -95,3 +95,38 @@ func hex4(b []byte) (rune, bool) {
 	}
 	return r, true
 }
+
+// jsonText is a JSON string read leniently: a value of another type (a
+// number where text was expected, null) leaves it empty instead of
+// rejecting the whole conversation, and nothing is copied twice.
+type jsonText string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *jsonText) UnmarshalJSON(b []byte) error {
+	*s = jsonText(rawString(b))
+	return nil
+}
+
+// jsonFlag is true only for the JSON literal true.
+type jsonFlag bool
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *jsonFlag) UnmarshalJSON(b []byte) error {
+	*f = string(b) == "true"
+	return nil
+}
+
+// jsonValue keeps a JSON value that is decoded later, where it is used; an
+// empty list or object and null are not kept (most messages carry those).
+type jsonValue []byte
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (v *jsonValue) UnmarshalJSON(b []byte) error {
+	switch string(b) {
+	case "null", "[]", "{}":
+		*v = nil
+		return nil
+	}
+	*v = append((*v)[:0], b...)
+	return nil
+}
