@@ -30,14 +30,16 @@ const (
 )
 
 // DefaultDir returns the data folder: $XDG_DATA_HOME/murmur, or the
-// platform's equivalent (adrg/xdg) when XDG_DATA_HOME is not set.
+// platform's equivalent (adrg/xdg) when XDG_DATA_HOME is not set. Its error
+// says what is missing; the caller says what it was doing ("find the data
+// folder: …").
 func DefaultDir() (string, error) {
 	base := os.Getenv("XDG_DATA_HOME")
 	if base == "" || !filepath.IsAbs(base) {
 		base = xdg.DataHome
 	}
 	if base == "" {
-		return "", errors.New("find the data folder: no XDG_DATA_HOME and no home folder")
+		return "", errors.New("no XDG_DATA_HOME and no home folder")
 	}
 	return filepath.Join(base, "murmur"), nil
 }
