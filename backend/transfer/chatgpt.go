@@ -235,6 +235,10 @@ func (im *importer) fromChatGPT(val []byte) (built, error) {
 	if srcID == "" {
 		srcID = oneLine(cutBytes(string(g.ConversationID), conversation.MaxIDBytes))
 	}
+	if srcID == "" {
+		// No id (a hand-made file): the same bytes are the same conversation.
+		srcID = fingerprint(val)
+	}
 	var src *conversation.Source
 	if srcID != "" {
 		src = &conversation.Source{Service: conversation.SourceChatGPT, ID: srcID}

@@ -125,12 +125,13 @@ func (im *importer) fromClaude(val []byte) (built, error) {
 	if len(cc.Messages) > conversation.MaxMessages {
 		return b, fmt.Errorf("it has more than the %d messages a conversation may hold", conversation.MaxMessages)
 	}
-	var src *conversation.Source
-	if id := oneLine(cutBytes(rawString(cc.UUID), conversation.MaxIDBytes)); id != "" {
-		src = &conversation.Source{Service: conversation.SourceClaude, ID: id}
-		if t, ok := claudeTime(cc.UpdatedAt); ok {
-			src.UpdatedAt = t
-		}
+	id := oneLine(cutBytes(rawString(cc.UUID), conversation.MaxIDBytes))
+	if id == "" {
+		id = fingerprint(val) // a hand-made file: the same bytes are the same conversation
+	}
+	src := &conversation.Source{Service: conversation.SourceClaude, ID: id}
+	if t, ok := claudeTime(cc.UpdatedAt); ok {
+		src.UpdatedAt = t
 	}
 	replaces, err := im.checkKnown(src)
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -285,6 +287,13 @@ func (im *importer) sourceHash(src *conversation.Source) uint64 {
 	h.WriteByte(0)
 	h.WriteString(src.ID)
 	return h.Sum64()
+}
+
+// fingerprint names a conversation that has no id by its bytes in the
+// export: "sha256:" and 32 hex digits.
+func fingerprint(val []byte) string {
+	sum := sha256.Sum256(val)
+	return "sha256:" + hex.EncodeToString(sum[:16])
 }
 
 // built is one conversation made from the input, ready to validate and

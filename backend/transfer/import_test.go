@@ -93,7 +93,7 @@ func TestImportChatGPTExport(t *testing.T) {
 	}
 
 	c2 := st.convs[st.order[1]]
-	if c2.Title != "Untitled question about <script>tags</script>" || c2.Model != "" || c2.Source != nil {
+	if c2.Title != "Untitled question about <script>tags</script>" || c2.Model != "" || c2.Source == nil || !strings.HasPrefix(c2.Source.ID, "sha256:") {
 		t.Errorf("second: title %q model %q source %+v", c2.Title, c2.Model, c2.Source)
 	}
 	if got := texts(c2.Path()); got != "user:Untitled question about <script>tags</script>|assistant:Regenerated answer." {

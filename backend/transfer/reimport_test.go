@@ -70,18 +70,17 @@ func TestReimportAddsNothing(t *testing.T) {
 			if n == 0 || len(first.Imported) != n {
 				t.Fatalf("first import: %d conversations, result lists %d", n, len(first.Imported))
 			}
-			withSource := 0
 			for _, id := range st.order {
-				if st.convs[id].Source != nil {
-					withSource++
+				if st.convs[id].Source == nil {
+					t.Errorf("%q has no source to be found by", st.convs[id].Title)
 				}
 			}
 			again := importInto(t, st, data, name, ImportOptions{Attachments: newFakeAttachments()})
-			if len(st.order) != n+(n-withSource) {
-				t.Errorf("after importing again: %d conversations, want %d", len(st.order), n+(n-withSource))
+			if len(st.order) != n {
+				t.Errorf("after importing again: %d conversations, want %d", len(st.order), n)
 			}
-			if again.AlreadyImported != withSource || len(again.Imported) != n-withSource {
-				t.Errorf("second import: %d imported, already imported %d; want %d and %d", len(again.Imported), again.AlreadyImported, n-withSource, withSource)
+			if again.AlreadyImported != n || len(again.Imported) != 0 {
+				t.Errorf("second import: %d imported, already imported %d; want 0 and %d", len(again.Imported), again.AlreadyImported, n)
 			}
 			if !strings.Contains(again.Summary(name), "already imported: ") {
 				t.Errorf("summary %q does not say what was already here", again.Summary(name))
