@@ -258,6 +258,7 @@ func (im *importer) fromChatGPT(val []byte) (built, error) {
 	c := conversation.New(im.now().UTC())
 	if tm, ok := gptTime(g.CreateTime); ok {
 		c.CreatedAt = tm
+		t.last = tm
 	}
 	if err := t.convert(c); err != nil {
 		return b, err
@@ -268,7 +269,10 @@ func (im *importer) fromChatGPT(val []byte) (built, error) {
 	if _, ok := gptTime(g.CreateTime); !ok {
 		c.CreatedAt = c.Messages[0].CreatedAt
 	}
-	c.UpdatedAt = t.last
+	c.UpdatedAt = c.CreatedAt
+	if t.last.After(c.UpdatedAt) {
+		c.UpdatedAt = t.last
+	}
 	if tm, ok := gptTime(g.UpdateTime); ok {
 		c.UpdatedAt = tm
 	}
@@ -311,9 +315,9 @@ type gptTree struct {
 	pathPos  []int32 // depth on the current branch, or -1
 	rendered []bool  // the node's notes were counted already
 	counts   gptCounts
-	prompts  int // nodes that are prompts
-	last     time.Time
-	current  int // index in c.Messages of the deepest message on the current branch
+	prompts  int       // nodes that are prompts
+	last     time.Time // the latest time of the export seen so far (zero: none yet)
+	current  int       // index in c.Messages of the deepest message on the current branch
 	curPos   int32
 	// dupBudget bounds the bytes of reply parts copied into several
 	// replies where a reply branches in the middle, so that a hostile tree
@@ -492,7 +496,6 @@ type frame struct {
 // convert walks the tree depth first (without recursion: trees can be
 // deep) and adds one message per prompt and one per reply to c.
 func (t *gptTree) convert(c *conversation.Conversation) error {
-	t.last = c.CreatedAt
 	c.Messages = make([]conversation.Message, 0, min(2*t.prompts+2, len(t.ids)))
 	stack := make([]frame, 0, len(t.roots))
 	for i := len(t.roots) - 1; i >= 0; i-- {
@@ -622,10 +625,18 @@ func (t *gptTree) add(c *conversation.Conversation, parent int, msg conversation
 	return i, nil
 }
 
-// timeOf is a node's time, or the latest time seen before it.
+// timeOf is a node's time, or the latest time seen before it (the
+// import's time when the export gave none yet).
 func (t *gptTree) timeOf(m *gptMessage) time.Time {
 	if at, ok := gptTime(m.CreateTime); ok {
 		return at
+	}
+	return t.fallbackTime()
+}
+
+func (t *gptTree) fallbackTime() time.Time {
+	if t.last.IsZero() {
+		return t.im.now().UTC()
 	}
 	return t.last
 }

@@ -182,7 +182,7 @@ func (t *gptTree) flush(c *conversation.Conversation, parent int, run []int32, c
 		return parent, canvas, nil
 	}
 	if at.IsZero() {
-		at = t.last
+		at = t.fallbackTime()
 	}
 	i, err := t.add(c, parent, conversation.Message{Role: conversation.RoleAssistant, Content: content, Reasoning: reason,
 		Status: status, Model: model, CreatedAt: at}, pos)

@@ -143,7 +143,10 @@ func (im *importer) fromClaude(val []byte) (built, error) {
 	if hasCreated {
 		c.CreatedAt = created
 	}
-	ct := &claudeTree{im: im, cc: &cc, last: c.CreatedAt}
+	ct := &claudeTree{im: im, cc: &cc}
+	if hasCreated {
+		ct.last = created
+	}
 	if err := ct.convert(c); err != nil {
 		return b, err
 	}
@@ -153,7 +156,10 @@ func (im *importer) fromClaude(val []byte) (built, error) {
 	if !hasCreated {
 		c.CreatedAt = c.Messages[0].CreatedAt
 	}
-	c.UpdatedAt = ct.last
+	c.UpdatedAt = c.CreatedAt
+	if ct.last.After(c.UpdatedAt) {
+		c.UpdatedAt = ct.last
+	}
 	if t, ok := claudeTime(cc.UpdatedAt); ok {
 		c.UpdatedAt = t
 	}
@@ -413,6 +419,9 @@ func (ct *claudeTree) message(m *claudeMessage, arts artifacts) (*conversation.M
 	at, ok := claudeTime(m.CreatedAt)
 	if !ok {
 		at = ct.last
+		if at.IsZero() {
+			at = ct.im.now().UTC()
+		}
 	}
 	return &conversation.Message{Role: role, Content: content, Reasoning: reason, Status: conversation.StatusComplete, CreatedAt: at}, arts, nil
 }
