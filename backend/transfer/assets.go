@@ -116,20 +116,6 @@ func (z *zipAssets) find(ref string) *zip.File {
 	return z.byKey[chatGPTFileID(ref)]
 }
 
-// unused counts the files no conversation took.
-func (z *zipAssets) unused() int {
-	if z == nil {
-		return 0
-	}
-	seen := make(map[*zip.File]bool, len(z.byKey))
-	for _, f := range z.byKey {
-		if !z.used[f] {
-			seen[f] = true
-		}
-	}
-	return len(seen)
-}
-
 // assetResult is what became of one file a conversation refers to.
 type assetResult int
 

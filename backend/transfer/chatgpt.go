@@ -239,12 +239,9 @@ func (im *importer) fromChatGPT(val []byte) (built, error) {
 		// No id (a hand-made file): the same bytes are the same conversation.
 		srcID = fingerprint(val)
 	}
-	var src *conversation.Source
-	if srcID != "" {
-		src = &conversation.Source{Service: conversation.SourceChatGPT, ID: srcID}
-		if t, ok := gptTime(g.UpdateTime); ok {
-			src.UpdatedAt = t
-		}
+	src := &conversation.Source{Service: conversation.SourceChatGPT, ID: srcID}
+	if t, ok := gptTime(g.UpdateTime); ok {
+		src.UpdatedAt = t
 	}
 	replaces, err := im.checkKnown(src)
 	if err != nil {
@@ -305,7 +302,6 @@ func (im *importer) fromChatGPT(val []byte) (built, error) {
 // nodes).
 type gptTree struct {
 	im       *importer
-	g        *gptConversation
 	ids      []string
 	msgs     []*gptMessage
 	kind     []nodeKind
@@ -377,7 +373,7 @@ func (im *importer) newGPTTree(g *gptConversation, size int) (*gptTree, error) {
 	n := len(g.Mapping)
 	sc := &im.gptScratch
 	sc.take(n)
-	t := &gptTree{im: im, g: g, current: -1, curPos: -1, dupBudget: size + 1<<20, canvasBudget: 4*size + 1<<20}
+	t := &gptTree{im: im, current: -1, curPos: -1, dupBudget: size + 1<<20, canvasBudget: 4*size + 1<<20}
 	index := sc.index
 	for id, node := range g.Mapping {
 		index[id] = int32(len(sc.ids))
