@@ -29,7 +29,7 @@ func (a *App) ExportConversation(id, format string, allBranches bool) (view.Expo
 		return view.ExportResult{}, view.FromError("export", err)
 	}
 	return a.export(ctx, transfer.FileName(c.Title, c.ID, f), f.MIMEType(), func(w io.Writer) (int, error) {
-		return 1, transfer.Export(ctx, w, c, f, transfer.Options{AllBranches: allBranches})
+		return 1, transfer.Export(ctx, w, c, f, transfer.Options{AllBranches: allBranches, Attachments: a.store})
 	})
 }
 
@@ -45,7 +45,7 @@ func (a *App) ExportAll(format string) (view.ExportResult, error) {
 		return view.ExportResult{}, view.FromError("export", err)
 	}
 	return a.export(ctx, "murmur-conversations.zip", "application/zip", func(w io.Writer) (int, error) {
-		res, err := transfer.ExportZip(ctx, w, ids, a.store.Get, f, transfer.Options{}, nil)
+		res, err := transfer.ExportZip(ctx, w, ids, a.store.Get, f, transfer.Options{Attachments: a.store}, nil)
 		return len(res.Files), err
 	})
 }
@@ -69,17 +69,27 @@ func (a *App) export(ctx context.Context, suggested, mimeType string, write func
 }
 
 // Import imports conversations from a file the user chooses: a Murmur JSON
-// export (or a zip of them), a ChatGPT export, or an OpenAI messages list.
-// Imported conversations get new ids; nothing existing is overwritten.
-func (a *App) Import() (view.ImportResult, error) {
+// export (or a zip of them), a ChatGPT or Claude export, or an OpenAI
+// messages list, with the files they carry. Imported conversations get new
+// ids; one imported before is skipped (counted as already imported), or
+// replaced when the file holds a newer version and replaceNewer is set.
+func (a *App) Import(replaceNewer bool) (view.ImportResult, error) {
 	ctx := a.context()
 	f, ok, err := a.shell.OpenFile(ctx)
 	if err != nil || !ok {
 		return view.ImportResult{}, view.FromError("import", err)
 	}
 	defer f.Close()
-	res, err := transfer.Import(ctx, f.Reader, f.Size, f.Name, a.store.Save, transfer.ImportOptions{})
-	return view.ImportResultOf(res), view.FromError("import", err)
+	res, err := transfer.Import(ctx, f.Reader, f.Size, f.Name, a.store.Save, transfer.ImportOptions{
+		Attachments: a.store, FindSource: a.findSource, ReplaceNewer: replaceNewer,
+	})
+	return view.ImportResultOf(res, f.Name), view.FromError("import", err)
+}
+
+// findSource tells an import which conversations are here already.
+func (a *App) findSource(ctx context.Context, service, id string) (transfer.Existing, bool, error) {
+	im, ok, err := a.store.FindSource(ctx, service, id)
+	return transfer.Existing{ID: im.ID, SourceUpdated: im.SourceUpdated}, ok, err
 }
 
 // OpenLink opens a link from a message in the system browser after the

@@ -50,24 +50,31 @@ func TestExportAndImportThroughTheShell(t *testing.T) {
 		t.Errorf("suggested file name %q", e.shell.suggested)
 	}
 
+	// The backup of a conversation that is still here imports as "already imported".
 	e.shell.importB, e.shell.importN = exported, "export.json"
-	imp, err := e.app.Import()
-	if err != nil || !imp.Chosen || len(imp.Imported) != 1 {
+	imp, err := e.app.Import(false)
+	if err != nil || !imp.Chosen || len(imp.Imported) != 0 || imp.AlreadyImported != 1 ||
+		!strings.Contains(imp.Summary, "already imported: 1") {
+		t.Fatalf("re-import: %+v %v", imp, err)
+	}
+	// Once it is gone, the backup brings it back, under a new id.
+	if err := e.app.DeleteConversation(s.ConversationID); err != nil {
+		t.Fatal(err)
+	}
+	imp, err = e.app.Import(false)
+	if err != nil || len(imp.Imported) != 1 || imp.Imported[0].ID == s.ConversationID {
 		t.Fatalf("import: %+v %v", imp, err)
 	}
-	if imp.Imported[0].ID == s.ConversationID {
-		t.Fatal("the import reused the existing id")
-	}
-	page, _ := e.app.ListConversations("", 0, 10)
-	if page.Total != 2 {
-		t.Fatalf("%d conversations after import, want 2", page.Total)
+	back, err := e.app.GetConversation(imp.Imported[0].ID)
+	if err != nil || !strings.Contains(back.Messages[1].Content, "exported words") {
+		t.Fatalf("imported conversation %+v %v", back, err)
 	}
 
 	e.shell.cancel = true
-	if res, err := e.app.ExportConversation(s.ConversationID, "md", false); err != nil || res.Saved {
+	if res, err := e.app.ExportConversation(back.ID, "md", false); err != nil || res.Saved {
 		t.Fatalf("cancelled export: %+v %v", res, err)
 	}
-	if imp, err := e.app.Import(); err != nil || imp.Chosen {
+	if imp, err := e.app.Import(false); err != nil || imp.Chosen {
 		t.Fatalf("cancelled import: %+v %v", imp, err)
 	}
 }

@@ -33,7 +33,7 @@ type App interface {
 	Stop(streamID string) error
 	ExportConversation(id, format string, allBranches bool) (view.ExportResult, error)
 	ExportAll(format string) (view.ExportResult, error)
-	Import() (view.ImportResult, error)
+	Import(replaceNewer bool) (view.ImportResult, error)
 	GetSettings() view.SettingsView
 	SaveSettings(s view.Settings) ([]view.FieldError, error)
 	ListModels(providerID string) ([]string, error)
@@ -67,7 +67,7 @@ func commands() []command {
 		{"search", "[--limit N] QUERY", "search every message", (*runner).search},
 		{"export", "(ID | --all) --format md|json|html|txt|openai [--all-branches] [-o FILE]",
 			"export a conversation, or all of them as a zip", (*runner).export},
-		{"import", "[--details] FILE", "import a Murmur export, a ChatGPT export or an OpenAI messages file", (*runner).importFile},
+		{"import", "[--details] [--replace-newer] FILE", "import a Murmur, ChatGPT or Claude export, or an OpenAI messages file", (*runner).importFile},
 		{"models", "[--provider ID]", "fetch a provider's model list", (*runner).models},
 		{"provider", "list | add | set | remove", "manage providers", (*runner).provider},
 		{"key", "set | delete | status [PROVIDER]", "manage API keys (set reads the key from standard input)", (*runner).key},

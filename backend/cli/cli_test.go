@@ -22,7 +22,7 @@ type fakeApp struct {
 	set view.Settings
 }
 
-func (f *fakeApp) Import() (view.ImportResult, error) {
+func (f *fakeApp) Import(replaceNewer bool) (view.ImportResult, error) {
 	file, ok, err := f.sh.OpenFile(context.Background())
 	if err != nil || !ok {
 		return view.ImportResult{}, err
@@ -31,7 +31,9 @@ func (f *fakeApp) Import() (view.ImportResult, error) {
 	return view.ImportResult{Chosen: true, Imported: []view.ImportedItem{
 		{ID: "a", Title: file.Name, Messages: 1, Notes: []string{"images left out"}},
 		{ID: "b", Title: "second", Messages: 2},
-	}, Skipped: []view.ImportSkip{{Source: file.Name, Index: 3, Reason: "it has no messages"}}}, nil
+	}, Skipped: []view.ImportSkip{{Source: file.Name, Index: 3, Reason: "it has no messages"}},
+		Summary: file.Name + " (ChatGPT export): 2 conversations imported, 1 skipped; 1 with notes",
+		Details: []string{`imported "` + file.Name + `": images left out`, "skipped #3: it has no messages"}}, nil
 }
 
 func (f *fakeApp) ExportAll(format string) (view.ExportResult, error) {
@@ -97,12 +99,12 @@ func TestFilesReachTheAppThroughTheShell(t *testing.T) {
 	in := filepath.Join(dir, "conversations.json")
 	os.WriteFile(in, []byte("[]"), 0o600)
 	_, _, out, errs, code := run(t, "", "import", in)
-	if code != 0 || out != "" || !strings.Contains(errs, "2 imported, 1 skipped, 1 note") || !strings.Contains(errs, "--details") {
+	if code != 0 || out != "" || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "2 conversations imported, 1 skipped") ||
+		!strings.Contains(errs, "--details") {
 		t.Fatalf("import: %d out %q err %q", code, out, errs)
 	}
 	_, _, out, _, code = run(t, "", "import", "--details", in)
-	if code != 0 || !strings.Contains(out, "note: images left out") || !strings.Contains(out, "(1 message)") ||
-		!strings.Contains(out, "it has no messages") {
+	if code != 0 || !strings.Contains(out, "images left out") || !strings.Contains(out, "it has no messages") {
 		t.Fatalf("import --details: %d %q", code, out)
 	}
 	zip := filepath.Join(dir, "all.zip")

@@ -47,7 +47,8 @@ func (r *runner) export(args []string) error {
 
 func (r *runner) importFile(args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	details := fs.Bool("details", false, "list every conversation imported or skipped, with its notes")
+	details := fs.Bool("details", false, "list the notes, and every conversation skipped and why")
+	replace := fs.Bool("replace-newer", false, "replace conversations imported before when the file has a newer version")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -59,33 +60,17 @@ func (r *runner) importFile(args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := app.Import()
-	notes := 0
-	for _, it := range res.Imported {
-		notes += len(it.Notes)
-		if *details {
-			fmt.Fprintf(r.Stdout, "imported %s  %s (%s)\n", it.ID, oneLine(it.Title, 60), plural(it.Messages, "message", "messages"))
-			for _, n := range it.Notes {
-				fmt.Fprintf(r.Stdout, "    note: %s\n", n)
-			}
-		}
-	}
+	res, err := app.Import(*replace)
 	if *details {
-		for _, sk := range res.Skipped {
-			fmt.Fprintf(r.Stdout, "skipped  %s #%d %s: %s\n", sk.Source, sk.Index, oneLine(sk.Title, 40), sk.Reason)
-		}
-		if n := res.MoreSkipped; n > 0 {
-			fmt.Fprintf(r.Stdout, "skipped  %d more (not listed)\n", n)
+		for _, line := range res.Details {
+			fmt.Fprintln(r.Stdout, line)
 		}
 	}
 	if err != nil {
 		return err
 	}
-	line := fmt.Sprintf("%s: %d imported, %d skipped", pos[0], len(res.Imported), len(res.Skipped)+res.MoreSkipped)
-	if notes > 0 {
-		line += ", " + plural(notes, "note", "notes")
-	}
-	if !*details && (notes > 0 || len(res.Skipped) > 0) {
+	line := res.Summary
+	if !*details && len(res.Details) > 0 {
 		line += " (murmur import --details for the list)"
 	}
 	fmt.Fprintln(r.Stderr, line)

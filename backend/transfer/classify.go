@@ -5,15 +5,37 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 )
+
+// unsupportedError says a file comes from a service whose exports Murmur
+// does not read: the whole file is refused with that one reason.
+type unsupportedError struct{ msg string }
+
+func (e *unsupportedError) Error() string { return e.msg }
+
+func unsupported(what string) error {
+	return &unsupportedError{fmt.Sprintf("it looks like %s, which Murmur cannot import yet (it imports Murmur exports, ChatGPT and Claude data exports, and OpenAI messages files)", what)}
+}
 
 // classifyObject tells what a top-level JSON object is.
 func classifyObject(val []byte) (Kind, error) {
 	var p struct {
-		Format   json.RawMessage `json:"format"`
-		Mapping  json.RawMessage `json:"mapping"`
-		Messages json.RawMessage `json:"messages"`
-		Role     json.RawMessage `json:"role"`
+		Format         json.RawMessage `json:"format"`
+		Mapping        json.RawMessage `json:"mapping"`
+		Messages       json.RawMessage `json:"messages"`
+		Role           json.RawMessage `json:"role"`
+		ChatMessages   json.RawMessage `json:"chat_messages"`
+		CreateTime     json.RawMessage `json:"create_time"`
+		InsertedAt     json.RawMessage `json:"inserted_at"`
+		ChunkedPrompt  json.RawMessage `json:"chunkedPrompt"`
+		Header         json.RawMessage `json:"header"`
+		Products       json.RawMessage `json:"products"`
+		Chat           json.RawMessage `json:"chat"`
+		UserID         json.RawMessage `json:"user_id"`
+		ConversationID json.RawMessage `json:"conversationId"`
+		Docs           json.RawMessage `json:"docs"`
+		PromptTemplate json.RawMessage `json:"prompt_template"`
 	}
 	if err := json.Unmarshal(val, &p); err != nil {
 		return "", fmt.Errorf("it is not valid JSON: %v", jsonProblem(err))
@@ -28,14 +50,33 @@ func classifyObject(val []byte) (Kind, error) {
 			return "", fmt.Errorf("it is a %q document, not a conversation (imports bring in conversations only)", displayName(f))
 		}
 		return KindMurmur, nil
+	case p.Mapping != nil && p.InsertedAt != nil && p.CreateTime == nil:
+		return "", unsupported("a DeepSeek export")
 	case p.Mapping != nil:
 		return KindChatGPT, nil
+	case p.ChatMessages != nil:
+		return KindClaude, nil
+	case p.ChunkedPrompt != nil:
+		return "", unsupported("a Google AI Studio prompt")
+	case p.Header != nil && p.Products != nil:
+		var h string
+		_ = json.Unmarshal(p.Header, &h)
+		if strings.Contains(h, "Gemini") || strings.Contains(h, "Bard") {
+			return "", unsupported("Gemini activity from Google Takeout")
+		}
+		return "", unsupported("activity from Google Takeout")
+	case p.Chat != nil && p.UserID != nil:
+		return "", unsupported("an Open WebUI export")
+	case p.ConversationID != nil && p.Messages != nil:
+		return "", unsupported("a LibreChat export")
+	case p.Docs != nil && p.PromptTemplate != nil:
+		return "", &unsupportedError{"it is Claude's projects.json (projects and their documents); import conversations.json, or the whole export zip"}
 	case p.Messages != nil:
 		return KindOpenAI, nil
 	case p.Role != nil:
 		return "", errors.New("it is a single message, not a conversation; put it in a messages array")
 	}
-	return "", errors.New(`it is a JSON object Murmur does not know (no "format", "mapping" or "messages" field)`)
+	return "", errors.New(`it is a JSON object Murmur does not know (no "format", "mapping", "chat_messages" or "messages" field)`)
 }
 
 // classifyElement tells what the first element of a top-level array is.
@@ -44,6 +85,10 @@ func classifyElement(val []byte) (Kind, error) {
 		return "", fmt.Errorf("the list holds %s, not conversations or messages", jsonTypeName(val))
 	}
 	k, err := classifyObject(val)
+	var ue *unsupportedError
+	if errors.As(err, &ue) {
+		return "", err
+	}
 	if err != nil {
 		var p struct {
 			Role json.RawMessage `json:"role"`

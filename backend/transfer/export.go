@@ -22,6 +22,12 @@ type Options struct {
 	AllBranches bool
 	// Now stamps the export; nil means time.Now.
 	Now func() time.Time
+	// Attachments, if not nil, reads the files messages refer to: the
+	// JSON export embeds them (ExportZip writes them beside the
+	// conversations as attachments/<id>), the HTML export shows images
+	// inline, the OpenAI export sends images as data: URLs. Without it
+	// attachments are named, not carried.
+	Attachments AttachmentSource
 }
 
 func (o Options) now() time.Time {
@@ -45,7 +51,9 @@ func Export(ctx context.Context, w io.Writer, c *conversation.Conversation, f Fo
 		return fmt.Errorf("export conversation %s: %w", c.ID, err)
 	}
 	bw := bufio.NewWriterSize(w, 32<<10)
-	err := writeDoc(bw, newDoc(c, f, opts), f, nil)
+	d := newDoc(c, f, opts)
+	d.ctx = ctx
+	err := writeDoc(bw, d, f, nil)
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -82,6 +90,50 @@ type doc struct {
 	exported time.Time
 	branches []branch
 	current  []conversation.Message
+
+	ctx context.Context
+	att AttachmentSource
+	// inZip is set in ExportZip: attachments are files beside the document
+	// (attachments/<id>), not embedded in it.
+	inZip bool
+}
+
+// attachment reads the bytes of attachment a, or says why not.
+func (d *doc) attachment(a conversation.Attachment) ([]byte, error) {
+	if d.att == nil {
+		return nil, errors.New("no attachment source")
+	}
+	if !conversation.ValidAttachmentID(a.ID) {
+		return nil, fmt.Errorf("%q is not an attachment id", cutBytes(a.ID, 80))
+	}
+	ctx := d.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	data, err := d.att.Attachment(ctx, a.ID)
+	if err != nil {
+		return nil, fmt.Errorf("read attachment %q: %w", displayName(a.Name), err)
+	}
+	if conversation.AttachmentID(data) != a.ID {
+		return nil, fmt.Errorf("read attachment %q: its bytes do not match its id", displayName(a.Name))
+	}
+	return data, nil
+}
+
+// attachments lists the attachments the exported messages refer to, each
+// once, in order.
+func (d *doc) attachments() []conversation.Attachment {
+	var out []conversation.Attachment
+	seen := make(map[string]bool)
+	for i := range d.c.Messages {
+		for _, a := range d.c.Messages[i].Content.Attachments() {
+			if !seen[a.ID] {
+				seen[a.ID] = true
+				out = append(out, a)
+			}
+		}
+	}
+	return out
 }
 
 // branch is one root-to-leaf path, minus the messages an earlier branch
@@ -115,7 +167,7 @@ func newDoc(src *conversation.Conversation, f Format, opts Options) *doc {
 		m.Extra = nil
 		c.Messages[i] = m
 	}
-	d := &doc{c: c, exported: opts.now()}
+	d := &doc{c: c, exported: opts.now(), att: opts.Attachments}
 	d.current = currentPath(&c)
 	d.branches = []branch{{messages: d.current}}
 	if keepsAllBranches(f, opts) {

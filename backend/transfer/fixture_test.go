@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -9,12 +10,19 @@ import (
 	"murmur/backend/conversation"
 )
 
+// pngBytes is a 1×1 PNG image.
+var pngBytes, _ = base64.StdEncoding.DecodeString("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
 var t0 = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 
 func fixedNow() time.Time { return time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC) }
 
+// fixtureIDPrefix starts every id fid makes: an imported conversation
+// never has one (it gets a fresh id).
+const fixtureIDPrefix = "01937a00-0000-7000-8000-"
+
 // fid returns a fixed, valid id for golden output.
-func fid(n int) string { return fmt.Sprintf("01937a00-0000-7000-8000-%012d", n) }
+func fid(n int) string { return fmt.Sprintf(fixtureIDPrefix+"%012d", n) }
 
 // secret strings that must never appear in an export.
 const (

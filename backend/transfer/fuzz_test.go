@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"murmur/backend/conversation"
 )
 
 // fuzzLimits keep each fuzz run small and fast.
@@ -22,7 +24,19 @@ var fuzzLimits = Limits{MaxConversationBytes: 1 << 20, MaxEntryBytes: 4 << 20, M
 // carries a readable reason.
 func fuzzImport(t *testing.T, data []byte) {
 	st := newFakeStore()
-	res, err := Import(context.Background(), bytes.NewReader(data), int64(len(data)), "fuzz.json", st.save, ImportOptions{Limits: fuzzLimits, Now: fixedNow})
+	atts := newFakeAttachments()
+	res, err := Import(context.Background(), bytes.NewReader(data), int64(len(data)), "fuzz.json", st.save,
+		ImportOptions{Limits: fuzzLimits, Now: fixedNow, Attachments: atts, FindSource: st.findSource})
+	if res.Attachments != atts.puts {
+		t.Fatalf("result counts %d attachments, the store got %d", res.Attachments, atts.puts)
+	}
+	for _, id := range st.order {
+		for _, a := range attachmentsOf(st.convs[id]) {
+			if _, ok := atts.data[a.ID]; !ok {
+				t.Fatalf("conversation refers to attachment %s that was never stored", a.ID)
+			}
+		}
+	}
 	if len(res.Imported) != len(st.order) {
 		t.Fatalf("result lists %d imported, sink got %d", len(res.Imported), len(st.order))
 	}
@@ -31,6 +45,11 @@ func fuzzImport(t *testing.T, data []byte) {
 			t.Fatalf("result item %d is %s, sink got %s", i, res.Imported[i].ID, id)
 		}
 		checkValidImport(t, st.convs[id])
+	}
+	for _, l := range append(res.Details(), res.Summary("fuzz.json")) {
+		if !utf8.ValidString(l) || strings.ContainsAny(l, "\n\r") {
+			t.Fatalf("detail is not one line of text: %q", l)
+		}
 	}
 	for _, s := range res.Skipped {
 		if s.Reason == "" || !utf8.ValidString(s.Reason) || !utf8.ValidString(s.Source) || !utf8.ValidString(s.Title) {
@@ -65,11 +84,15 @@ func addSeeds(f *testing.F, globs ...string) {
 func fuzzSeeds() map[string][]string {
 	return map[string][]string{
 		"FuzzImportChatGPT": {"chatgpt/conversations.json", "hostile/deep-chatgpt.json", "hostile/wrong-types.json", "hostile/cycle-chatgpt.json",
-			"hostile/invalid-utf8.json", "hostile/truncated.json", "hostile/absurd-timestamps.json", "hostile/xss-content.json"},
+			"hostile/invalid-utf8.json", "hostile/truncated.json", "hostile/absurd-timestamps.json", "hostile/xss-content.json",
+			"chatgpt/vintage-2023-03.json", "chatgpt/vintage-2024-06.json", "chatgpt/vintage-2025-04.json", "chatgpt/branches.json",
+			"hostile/canvas-hostile.json", "hostile/utf16-chatgpt.json"},
+		"FuzzImportClaude": {"claude/conversations.json", "hostile/claude-wrong-types.json", "hostile/claude-cycle.json"},
 		"FuzzImportMurmur": {"hostile/duplicate-ids.json", "hostile/cycle-murmur.json", "hostile/settings.json", "hostile/deep-object.json", "hostile/mismatched.json"},
 		"FuzzImportOpenAI": {"hostile/unknown-role-openai.json", "hostile/request-body-with-key.json", "hostile/lone-surrogate.json",
 			"hostile/bom-openai.json", "hostile/single-message.json", "hostile/scalar-list.json"},
-		"FuzzImportZip": {"hostile/zip-slip.zip", "hostile/zip-encrypted.zip", "hostile/zip-mixed.zip", "hostile/zip-lying-size.zip", "hostile/zip-empty.zip"},
+		"FuzzImportZip": {"hostile/zip-slip.zip", "hostile/zip-encrypted.zip", "hostile/zip-mixed.zip", "hostile/zip-lying-size.zip", "hostile/zip-empty.zip",
+			"hostile/zip-chatgpt-export.zip"},
 	}
 }
 
@@ -102,9 +125,22 @@ func FuzzImportChatGPT(f *testing.F) {
 	f.Fuzz(fuzzImport)
 }
 
+func FuzzImportClaude(f *testing.F) {
+	f.Fuzz(fuzzImport)
+}
+
 func FuzzImportMurmur(f *testing.F) {
-	addSeeds(f, "golden/current.json")
 	f.Add(murmurDoc("seed", "text"))
+	// A JSON export that carries an attachment.
+	atts := newFakeAttachments()
+	a, _ := atts.PutAttachment(context.Background(), "photo.png", "image/png", pngBytes)
+	c := simpleConv(70, "with a file")
+	c.Messages[0].Content = conversation.Content{Parts: []conversation.Part{{Type: conversation.PartAttachment, Attachment: &a}}}
+	var buf bytes.Buffer
+	if err := Export(context.Background(), &buf, c, FormatJSON, Options{Attachments: atts}); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
 	f.Fuzz(fuzzImport)
 }
 

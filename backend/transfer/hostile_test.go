@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,9 +16,13 @@ import (
 	"murmur/backend/conversation"
 )
 
-// murmurDoc returns a small valid Murmur document as JSON.
+// murmurDoc returns a small valid Murmur document as JSON. Its id comes
+// from the title, so that documents of different titles are different
+// conversations (an import takes one id only once).
 func murmurDoc(title, text string) []byte {
-	c := simpleConv(50, title)
+	h := fnv.New32a()
+	h.Write([]byte(title))
+	c := simpleConv(50+int(h.Sum32()%1_000_000), title)
 	c.Messages[0].Content = conversation.TextContent(text)
 	b, err := json.Marshal(c)
 	if err != nil {
@@ -100,6 +105,20 @@ func hostileZips() map[string][]byte {
 		add(zw, "inner.zip", []byte("PK\x03\x04 nested"))
 	})
 	build("zip-empty.zip", func(zw *zip.Writer) {})
+	gptImageExport := func(ptr string) []byte {
+		return []byte(`[{"title":"With an image","id":"img-1","current_node":"a","mapping":{
+		"u":{"parent":null,"message":{"author":{"role":"user"},"content":{"content_type":"multimodal_text","parts":[{"content_type":"image_asset_pointer","asset_pointer":"` + ptr + `"},"What is this?"]}}},
+		"a":{"parent":"u","message":{"author":{"role":"assistant"},"content":{"content_type":"text","parts":["A pixel."]}}}}}]`)
+	}
+	build("zip-chatgpt-export.zip", func(zw *zip.Writer) {
+		add(zw, "conversations.json", gptImageExport("file-service://file-Px0000000000000000000001"))
+		add(zw, "file-Px0000000000000000000001-pixel.png", pngBytes)
+		add(zw, "user.json", []byte(`{"id":"user-1","email":"a@example.com"}`))
+	})
+	build("zip-attachment-bomb.zip", func(zw *zip.Writer) {
+		add(zw, "conversations.json", gptImageExport("file-service://file-B0mb000000000000000000001"))
+		add(zw, "file-B0mb000000000000000000001-bomb.png", append(append([]byte{}, pngBytes...), bytes.Repeat([]byte{0}, 20<<20)...))
+	})
 	return out
 }
 
@@ -154,6 +173,14 @@ func TestHostileCorpus(t *testing.T) {
 		{file: "zip-encrypted.zip", imported: 1, skips: []string{"encrypted"}},
 		{file: "zip-mixed.zip", kind: KindMurmurZip, imported: 1, skips: []string{`"murmur.settings" document, not a conversation`}},
 		{file: "zip-empty.zip", err: "the zip holds no conversation files"},
+		{file: "zip-chatgpt-export.zip", imported: 1, kind: KindChatGPT},
+		{file: "zip-attachment-bomb.zip", imported: 1, kind: KindChatGPT, notes: "1 image or file in the export not imported (it is compressed more than 200 to 1, the mark of a zip bomb)"},
+		{file: "utf16-chatgpt.json", imported: 1, kind: KindChatGPT},
+		{file: "deepseek.json", err: "it looks like a DeepSeek export, which Murmur cannot import yet"},
+		{file: "claude-wrong-types.json", imported: 1, kind: KindClaude, skips: []string{`"name" is number where text was expected`, `"chat_messages" is string where a list was expected`, `"chat_messages.sender" is number where text`},
+			notes: "1 artifact edit could not be applied"},
+		{file: "claude-cycle.json", kind: KindClaude, skips: []string{"its message tree has a cycle"}},
+		{file: "canvas-hostile.json", imported: 1, kind: KindChatGPT, notes: "2 canvas edits could not be applied"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join(dir, tc.file))
@@ -161,7 +188,7 @@ func TestHostileCorpus(t *testing.T) {
 				t.Fatal(err)
 			}
 			st := newFakeStore()
-			res, err := Import(context.Background(), bytes.NewReader(data), int64(len(data)), tc.file, st.save, ImportOptions{Limits: tc.lim, Now: fixedNow})
+			res, err := Import(context.Background(), bytes.NewReader(data), int64(len(data)), tc.file, st.save, ImportOptions{Limits: tc.lim, Now: fixedNow, Attachments: newFakeAttachments()})
 			t.Logf("err: %v", err)
 			for _, s := range res.Skipped {
 				t.Logf("skipped %s #%d %q: %s", s.Source, s.Index, s.Title, s.Reason)
@@ -231,7 +258,7 @@ func checkValidImport(t testing.TB, c *conversation.Conversation) []byte {
 	if err := c.Validate(); err != nil {
 		t.Errorf("imported conversation does not validate: %v", err)
 	}
-	if c.ID == fid(50) || c.ID == fid(1) || !conversation.ValidID(c.ID) {
+	if strings.HasPrefix(c.ID, fixtureIDPrefix) || !conversation.ValidID(c.ID) {
 		t.Errorf("imported conversation id %q is not fresh", c.ID)
 	}
 	for _, m := range c.Messages {

@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"html"
 	"io"
@@ -145,6 +146,7 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 table { border-collapse: collapse; } th, td { border: 1px solid var(--line); padding: .3rem .6rem; }
 blockquote { margin: 0; padding-left: 1rem; border-left: 3px solid var(--line); color: var(--muted); }
 img { max-width: 100%; }
+figure.attachment { margin: .5rem 0; } figure.attachment figcaption, p.attachment { color: var(--muted); font-size: .9rem; }
 footer { margin-top: 2rem; color: var(--muted); font-size: .85rem; }
 `
 
@@ -193,7 +195,7 @@ func (h *htmlRenderer) write(w io.Writer, d *doc) error {
 			if e.err != nil {
 				return e.err
 			}
-			if err := h.message(e, &b.messages[i]); err != nil {
+			if err := h.message(e, d, &b.messages[i]); err != nil {
 				return err
 			}
 		}
@@ -202,7 +204,26 @@ func (h *htmlRenderer) write(w io.Writer, d *doc) error {
 	return e.err
 }
 
-func (h *htmlRenderer) message(e *errWriter, m *conversation.Message) error {
+// maxInlineImageBytes caps an attached image the HTML export shows inline;
+// a bigger one is listed by name.
+const maxInlineImageBytes = 16 << 20
+
+// attachmentHTML shows an attachment: an image inline as a data: URL (the
+// CSP allows data: images and nothing else), any other file by name, type
+// and size. Nothing links out of the file.
+func attachmentHTML(d *doc, a conversation.Attachment) string {
+	esc := html.EscapeString
+	label := esc(attachmentLabel(a))
+	if isRasterImage(a.MIME) && a.Size <= maxInlineImageBytes {
+		if data, err := d.attachment(a); err == nil {
+			return `<figure class="attachment"><img src="data:` + a.MIME + `;base64,` + base64.StdEncoding.EncodeToString(data) +
+				`" alt="` + esc(oneLine(a.Name)) + `"><figcaption dir="auto">` + label + "</figcaption></figure>\n"
+		}
+	}
+	return `<p class="attachment" dir="auto">📎 ` + label + "</p>\n"
+}
+
+func (h *htmlRenderer) message(e *errWriter, d *doc, m *conversation.Message) error {
 	esc := html.EscapeString
 	role := "other"
 	if m.Role.Valid() {
@@ -231,15 +252,19 @@ func (h *htmlRenderer) message(e *errWriter, m *conversation.Message) error {
 	} else {
 		for _, p := range m.Content.Parts {
 			switch p.Type {
-			case "text":
+			case conversation.PartText:
 				body, err := h.markdown(p.Text)
 				if err != nil {
 					return err
 				}
 				e.str(body)
-			case "image_url":
+			case conversation.PartImageURL:
 				if p.ImageURL != nil {
 					e.str("<p>", imageHTML(p.ImageURL.URL, ""), "</p>\n")
+				}
+			case conversation.PartAttachment:
+				if p.Attachment != nil {
+					e.str(attachmentHTML(d, *p.Attachment))
 				}
 			}
 		}

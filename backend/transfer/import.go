@@ -4,9 +4,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"strings"
 	"time"
@@ -27,6 +30,7 @@ const (
 	KindMurmur    Kind = "murmur"     // one Murmur JSON document (or an array of them)
 	KindMurmurZip Kind = "murmur-zip" // a zip of Murmur JSON documents (what ExportZip writes)
 	KindChatGPT   Kind = "chatgpt"    // ChatGPT's conversations.json, alone or in its export zip
+	KindClaude    Kind = "claude"     // Claude's conversations.json, alone or in its export zip
 	KindOpenAI    Kind = "openai"     // an OpenAI messages array (or a request body holding one)
 	KindZip       Kind = "zip"        // a zip holding a mix of the above
 )
@@ -52,6 +56,8 @@ type Limits struct {
 	// MaxRatio caps an entry's uncompressed:compressed ratio (for entries
 	// over 1 MiB), the mark of a zip bomb.
 	MaxRatio int
+	// MaxAttachmentBytes caps one file handed to the attachment store.
+	MaxAttachmentBytes int64
 }
 
 // DefaultLimits returns the caps Import uses unless told otherwise: big
@@ -67,6 +73,7 @@ func DefaultLimits() Limits {
 		MaxEntryBytes:        8 << 30,
 		MaxTotalBytes:        16 << 30,
 		MaxRatio:             200,
+		MaxAttachmentBytes:   64 << 20,
 	}
 }
 
@@ -80,6 +87,7 @@ func (l Limits) withDefaults() Limits {
 	orDefault(&l.MaxEntryBytes, d.MaxEntryBytes)
 	orDefault(&l.MaxTotalBytes, d.MaxTotalBytes)
 	orDefault(&l.MaxRatio, d.MaxRatio)
+	orDefault(&l.MaxAttachmentBytes, d.MaxAttachmentBytes)
 	return l
 }
 
@@ -98,6 +106,31 @@ type ImportOptions struct {
 	Progress func(Progress)
 	// Now stamps messages that carry no time; nil means time.Now.
 	Now func() time.Time
+	// Attachments stores the files an import carries: the images and
+	// uploads of a ChatGPT export zip, the attachments of a Murmur export.
+	// Nil leaves them out; a visible placeholder keeps each place and a
+	// note says so. Each file is at most Limits.MaxAttachmentBytes.
+	Attachments AttachmentStore
+	// FindSource, if not nil, tells the import which conversations are
+	// already here: it returns the conversation imported before from the
+	// conversation id of service (conversation.SourceChatGPT, …), as
+	// store.Store.FindSource does. Such conversations are skipped and
+	// counted in Result.AlreadyImported.
+	FindSource func(ctx context.Context, service, id string) (Existing, bool, error)
+	// ReplaceNewer replaces a conversation already here (see FindSource)
+	// when the export holds a newer version of it: the sink then receives
+	// it with the id of the one it replaces, and its Item says Replaced.
+	ReplaceNewer bool
+}
+
+// Existing is a conversation already here that an import found by its
+// source.
+type Existing struct {
+	// ID is the conversation's id here.
+	ID string
+	// SourceUpdated is when the source had last changed it, as the export
+	// it was imported from said (zero when unknown).
+	SourceUpdated time.Time
 }
 
 // Progress reports how far an import got.
@@ -120,6 +153,9 @@ type Item struct {
 	// Notes tell what was changed or left out on the way (e.g. "3 tool
 	// messages left out", "invalid UTF-8 replaced with U+FFFD").
 	Notes []string
+	// Replaced is set when the conversation replaced an older import of
+	// itself (ImportOptions.ReplaceNewer).
+	Replaced bool
 }
 
 // Skip is a conversation (or a zip entry) that was not imported.
@@ -145,6 +181,14 @@ type Result struct {
 	// Ignored counts zip entries that are not conversations (images, HTML,
 	// the index of an export) and were passed over.
 	Ignored int
+	// AlreadyImported counts conversations that were here already (same
+	// source id, see ImportOptions.FindSource) and were not imported again.
+	AlreadyImported int
+	// Attachments counts the files handed to the attachment store.
+	Attachments int
+	// Notes are about the file as a whole (its encoding, files of the zip
+	// that no conversation refers to).
+	Notes []string
 }
 
 // Import reads conversations from r (size bytes, named name, e.g. the file
@@ -164,12 +208,18 @@ type Result struct {
 // ctx is cancelled; the Result then holds what was imported before.
 func Import(ctx context.Context, r io.ReaderAt, size int64, name string, sink Sink, opts ImportOptions) (Result, error) {
 	im := &importer{
-		ctx:   ctx,
-		sink:  sink,
-		lim:   opts.Limits.withDefaults(),
-		prog:  opts.Progress,
-		total: size,
-		now:   time.Now,
+		ctx:          ctx,
+		sink:         sink,
+		lim:          opts.Limits.withDefaults(),
+		prog:         opts.Progress,
+		total:        size,
+		now:          time.Now,
+		store:        opts.Attachments,
+		find:         opts.FindSource,
+		replaceNewer: opts.ReplaceNewer,
+		seen:         make(map[uint64]struct{}),
+		seenSeed:     maphash.MakeSeed(),
+		assetCache:   make(map[*zip.File]conversation.Attachment),
 	}
 	if opts.Now != nil {
 		im.now = opts.Now
@@ -179,9 +229,17 @@ func Import(ctx context.Context, r io.ReaderAt, size int64, name string, sink Si
 		name = "the file"
 	}
 	err := im.run(r, size, name)
+	if im.unshown > 0 {
+		im.res.Notes = append(im.res.Notes, fmt.Sprintf("%d %s that ChatGPT does not show (hidden system messages, tool calls and their raw results) left out",
+			im.unshown, plural(im.unshown, "message", "messages")))
+	}
+	if im.unshownTools > 0 {
+		im.res.Notes = append(im.res.Notes, fmt.Sprintf("%d tool %s (searches, tool calls and their results, which Claude shows folded) left out",
+			im.unshownTools, plural(im.unshownTools, "step", "steps")))
+	}
 	im.report(true)
 	if err != nil {
-		return im.res, fmt.Errorf("import %s: %w", name, err)
+		return im.res, fmt.Errorf("read %s: %w", name, err)
 	}
 	return im.res, nil
 }
@@ -200,6 +258,94 @@ type importer struct {
 	lastReport  int64
 	totalUnzip  int64
 	stoppedFull bool
+
+	store        AttachmentStore
+	assets       *zipAssets // the files of the zip being imported (nil for a JSON file)
+	assetCache   map[*zip.File]conversation.Attachment
+	find         func(ctx context.Context, service, id string) (Existing, bool, error)
+	replaceNewer bool
+	// seen holds the sources imported by this import (hashed: an export
+	// of 200,000 conversations must not keep 200,000 ids), pending those
+	// of the conversation being built.
+	seen     map[uint64]struct{}
+	seenSeed maphash.Seed
+	pending  []uint64
+
+	gptScratch gptScratch
+	// unshown counts the hidden and system messages and raw tool steps
+	// left out of ChatGPT conversations (ChatGPT does not show them);
+	// unshownTools the tool steps of Claude conversations.
+	unshown, unshownTools int
+}
+
+// sourceHash names one conversation of one service. The seed is random per
+// import, so a hostile export cannot make two sources collide.
+func (im *importer) sourceHash(src *conversation.Source) uint64 {
+	var h maphash.Hash
+	h.SetSeed(im.seenSeed)
+	h.WriteString(src.Service)
+	h.WriteByte(0)
+	h.WriteString(src.ID)
+	return h.Sum64()
+}
+
+// fingerprint names a conversation that has no id by its bytes in the
+// export: "sha256:" and 32 hex digits.
+func fingerprint(val []byte) string {
+	sum := sha256.Sum256(val)
+	return "sha256:" + hex.EncodeToString(sum[:16])
+}
+
+// built is one conversation made from the input, ready to validate and
+// save.
+type built struct {
+	c     *conversation.Conversation
+	notes []string
+	// title is the title in the input, for a skip.
+	title string
+	// replaces is set when c takes the place of an older import of itself.
+	replaces bool
+}
+
+// errAlreadyImported marks a conversation that is here already.
+var errAlreadyImported = errors.New("already imported")
+
+// checkKnown tells whether the conversation of the given sources (the
+// first is the one it will carry) is here already: errAlreadyImported, or
+// the id of the conversation it replaces (ReplaceNewer, when the source is
+// newer), or "". A failing lookup stops the import.
+func (im *importer) checkKnown(srcs ...*conversation.Source) (string, error) {
+	im.pending = im.pending[:0]
+	for _, src := range srcs {
+		if src == nil {
+			continue
+		}
+		k := im.sourceHash(src)
+		if _, ok := im.seen[k]; ok {
+			return "", errAlreadyImported
+		}
+		im.pending = append(im.pending, k)
+	}
+	if im.find == nil {
+		return "", nil
+	}
+	for _, src := range srcs {
+		if src == nil {
+			continue
+		}
+		ex, ok, err := im.find(im.ctx, src.Service, src.ID)
+		if err != nil {
+			return "", &sinkError{fmt.Errorf("look up conversation %s of %s: %w", displayName(src.ID), src.Service, err)}
+		}
+		if !ok {
+			continue
+		}
+		if im.replaceNewer && !src.UpdatedAt.IsZero() && !ex.SourceUpdated.IsZero() && src.UpdatedAt.After(ex.SourceUpdated) && conversation.ValidID(ex.ID) {
+			return ex.ID, nil
+		}
+		return "", errAlreadyImported
+	}
+	return "", nil
 }
 
 // errStop ends an import quietly once MaxConversations is reached.
@@ -238,6 +384,10 @@ func (im *importer) run(r io.ReaderAt, size int64, name string) error {
 // importStream imports one JSON file (top level or a zip entry) and
 // returns the kind it found.
 func (im *importer) importStream(r io.Reader, source string) (Kind, error) {
+	r, wide := utf16Reader(r)
+	if wide {
+		im.res.Notes = append(im.res.Notes, source+" is UTF-16 text; it was read as such")
+	}
 	s := newJSONScanner(r, im.lim.MaxConversationBytes, im.lim.MaxDepth)
 	c, err := s.peek()
 	if err == io.EOF {
@@ -252,7 +402,7 @@ func (im *importer) importStream(r io.Reader, source string) (Kind, error) {
 	case '[':
 		return im.importArray(s, source)
 	}
-	return "", fmt.Errorf("it is not a conversation file Murmur knows (a Murmur JSON or zip, ChatGPT's conversations.json, or an OpenAI messages array): it starts with %s", describeStart(s))
+	return "", fmt.Errorf("it is not a conversation file Murmur knows (a Murmur JSON or zip, ChatGPT's or Claude's conversations.json, or an OpenAI messages array): it starts with %s", describeStart(s))
 }
 
 // describeStart quotes the first bytes of the input for an error message.
@@ -276,23 +426,23 @@ func (im *importer) importObject(s *jsonScanner, source string) (Kind, error) {
 		return "", nil
 	}
 	kind, err := classifyObject(val)
+	var ue *unsupportedError
+	if errors.As(err, &ue) {
+		return "", err
+	}
 	if err != nil {
 		im.skip(Skip{Source: source, Reason: "not imported: " + err.Error()})
 		return "", nil
 	}
 	switch kind {
 	case KindMurmur:
-		return kind, im.add(source, 0, func() (*conversation.Conversation, []string, string, error) {
-			return im.fromMurmur(val)
-		})
+		return kind, im.add(source, 0, func() (built, error) { return im.fromMurmur(val) })
 	case KindChatGPT:
-		return kind, im.add(source, 0, func() (*conversation.Conversation, []string, string, error) {
-			return im.fromChatGPT(val)
-		})
+		return kind, im.add(source, 0, func() (built, error) { return im.fromChatGPT(val) })
+	case KindClaude:
+		return kind, im.add(source, 0, func() (built, error) { return im.fromClaude(val) })
 	default:
-		return kind, im.add(source, 0, func() (*conversation.Conversation, []string, string, error) {
-			return im.fromOpenAIBody(val)
-		})
+		return kind, im.add(source, 0, func() (built, error) { return im.fromOpenAIBody(val) })
 	}
 }
 
@@ -302,6 +452,10 @@ func (im *importer) importObject(s *jsonScanner, source string) (Kind, error) {
 func (im *importer) importArray(s *jsonScanner, source string) (Kind, error) {
 	s.skipByte() // '['
 	var kind Kind
+	// Elements before the first one of a known kind are held back: when no
+	// element is, and all fail for the same reason, the file gets that one
+	// reason instead of a list of identical skips.
+	var early earlySkips
 	var openai []json.RawMessage
 	var openaiBytes int64
 	for i := 1; ; i++ {
@@ -328,15 +482,20 @@ func (im *importer) importArray(s *jsonScanner, source string) (Kind, error) {
 		}
 		if kind == "" {
 			if problem != "" {
-				im.skip(Skip{Source: source, Index: i, Reason: "not imported: " + problem})
+				early.add(Skip{Source: source, Index: i, Reason: "not imported: " + problem})
 				continue
 			}
 			k, cerr := classifyElement(val)
+			var ue *unsupportedError
+			if errors.As(cerr, &ue) {
+				return "", cerr
+			}
 			if cerr != nil {
-				im.skip(Skip{Source: source, Index: i, Reason: "not imported: " + cerr.Error()})
+				early.add(Skip{Source: source, Index: i, Reason: "not imported: " + cerr.Error()})
 				continue
 			}
 			kind = k
+			early.flush(im)
 		}
 		switch kind {
 		case KindOpenAI:
@@ -348,31 +507,63 @@ func (im *importer) importArray(s *jsonScanner, source string) (Kind, error) {
 				return kind, fmt.Errorf("the messages are more than the %s allowed for one conversation", humanBytes(im.lim.MaxConversationBytes))
 			}
 			openai = append(openai, val)
-		case KindChatGPT, KindMurmur:
+		case KindChatGPT, KindMurmur, KindClaude:
 			if problem != "" {
 				im.skip(Skip{Source: source, Index: i, Reason: "not imported: " + problem})
 				continue
 			}
 			from := im.fromChatGPT
-			if kind == KindMurmur {
+			switch kind {
+			case KindMurmur:
 				from = im.fromMurmur
+			case KindClaude:
+				from = im.fromClaude
 			}
-			if err := im.add(source, i, func() (*conversation.Conversation, []string, string, error) {
-				return from(val)
-			}); err != nil {
+			if err := im.add(source, i, func() (built, error) { return from(val) }); err != nil {
 				return kind, err
 			}
 		}
 	}
-	if kind == "" && len(im.res.Skipped) == 0 {
-		return kind, errors.New("it holds an empty list")
+	if kind == "" {
+		if early.n > 1 && early.same {
+			return kind, fmt.Errorf("none of its %d entries is a conversation: %s", early.n, strings.TrimPrefix(early.list[0].Reason, "not imported: "))
+		}
+		early.flush(im)
+		if len(im.res.Skipped) == 0 {
+			return kind, errors.New("it holds an empty list")
+		}
 	}
 	if kind == KindOpenAI {
-		return kind, im.add(source, 0, func() (*conversation.Conversation, []string, string, error) {
-			return im.fromOpenAI(openai, "")
-		})
+		return kind, im.add(source, 0, func() (built, error) { return im.fromOpenAI(openai, "") })
 	}
 	return kind, nil
+}
+
+// earlySkips holds the skips of a list before its kind is known.
+type earlySkips struct {
+	list []Skip
+	n    int
+	same bool
+}
+
+func (e *earlySkips) add(s Skip) {
+	if e.n == 0 {
+		e.same = true
+	} else if s.Reason != e.list[0].Reason {
+		e.same = false
+	}
+	e.n++
+	if len(e.list) < MaxSkipsListed {
+		e.list = append(e.list, s)
+	}
+}
+
+func (e *earlySkips) flush(im *importer) {
+	for _, s := range e.list {
+		im.skip(s)
+	}
+	im.res.MoreSkipped += e.n - len(e.list)
+	*e = earlySkips{}
 }
 
 // readError turns a scanner error into one a person understands.
@@ -392,7 +583,7 @@ func (im *importer) readError(err error) error {
 
 // add builds one conversation with build, validates it and hands it to the
 // sink; a build or validation failure becomes a Skip.
-func (im *importer) add(source string, index int, build func() (*conversation.Conversation, []string, string, error)) error {
+func (im *importer) add(source string, index int, build func() (built, error)) error {
 	if len(im.res.Imported) >= im.lim.MaxConversations {
 		if !im.stoppedFull {
 			im.stoppedFull = true
@@ -400,22 +591,35 @@ func (im *importer) add(source string, index int, build func() (*conversation.Co
 		}
 		return errStop
 	}
-	c, notes, title, err := build()
+	im.pending = im.pending[:0]
+	b, err := build()
 	if err == nil {
-		err = c.Validate()
+		err = b.c.Validate()
 	}
-	if err != nil {
-		im.skip(Skip{Source: source, Index: index, Title: title, Reason: "not imported: " + oneLine(err.Error())})
+	var se *sinkError
+	switch {
+	case errors.Is(err, errAlreadyImported):
+		im.res.AlreadyImported++
+		im.report(false)
+		return nil
+	case errors.As(err, &se), im.ctx.Err() != nil:
+		return err
+	case err != nil:
+		im.skip(Skip{Source: source, Index: index, Title: b.title, Reason: "not imported: " + oneLine(err.Error())})
 		return nil
 	}
+	c := b.c
 	if err := im.sink(im.ctx, c); err != nil {
 		return &sinkError{fmt.Errorf("save conversation %q: %w", displayName(c.Title), err)}
+	}
+	for _, k := range im.pending {
+		im.seen[k] = struct{}{}
 	}
 	src := source
 	if index > 0 {
 		src = fmt.Sprintf("%s #%d", source, index)
 	}
-	im.res.Imported = append(im.res.Imported, Item{ID: c.ID, Title: c.Title, Source: src, Messages: len(c.Messages), Notes: notes})
+	im.res.Imported = append(im.res.Imported, Item{ID: c.ID, Title: c.Title, Source: src, Messages: len(c.Messages), Notes: b.notes, Replaced: b.replaces})
 	im.report(false)
 	return nil
 }

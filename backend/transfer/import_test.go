@@ -45,8 +45,13 @@ func TestImportChatGPTExport(t *testing.T) {
 	}
 
 	c := st.convs[st.order[0]]
-	if c.Title != "Python help" || c.Model != "gpt-4o" {
+	// ChatGPT's model names stay on the messages; the conversation goes on
+	// with the user's own default.
+	if c.Title != "Python help" || c.Model != "" {
 		t.Errorf("title %q model %q", c.Title, c.Model)
+	}
+	if c.Source == nil || *c.Source != (conversation.Source{Service: conversation.SourceChatGPT, ID: "c1", UpdatedAt: time.Date(2025, 1, 1, 1, 0, 0, 500e6, time.UTC)}) {
+		t.Errorf("source = %+v", c.Source)
 	}
 	if want := time.Date(2025, 1, 1, 0, 0, 0, 123e6, time.UTC); !c.CreatedAt.Equal(want) {
 		t.Errorf("created %v, want %v", c.CreatedAt, want)
@@ -55,7 +60,10 @@ func TestImportChatGPTExport(t *testing.T) {
 		t.Errorf("updated %v, want %v", c.UpdatedAt, want)
 	}
 	path := c.Path()
-	want := "user:What does this code print?\n\n```python\nprint(sum(range(10)))\n```|assistant:It prints **45**.|user:Thanks! مرحبا 🎉"
+	// The image-only part keeps its place; the Code Interpreter run is kept
+	// as code and output in the reply around it.
+	want := "user:" + placeholderImage + "\n\nWhat does this code print?\n\n```python\nprint(sum(range(10)))\n```" +
+		"|assistant:```python\nprint(sum(range(10)))\n```\n\nOutput:\n\n```\n45\n```\n\nIt prints **45**.|user:Thanks! مرحبا 🎉"
 	if texts(path) != want {
 		t.Errorf("path = %q\nwant   %q", texts(path), want)
 	}
@@ -66,23 +74,33 @@ func TestImportChatGPTExport(t *testing.T) {
 		if !path[0].CreatedAt.Equal(time.Unix(1735689602, 0)) || !path[2].CreatedAt.Equal(time.Unix(1735693200, 0)) {
 			t.Errorf("message times %v, %v", path[0].CreatedAt, path[2].CreatedAt)
 		}
+		// The earlier answer is an alternative of the current one.
+		sib := c.Siblings(path[1].ID)
+		if len(sib) != 2 || c.Message(sib[0]).Content.Text != "OLD BRANCH answer" || c.Message(sib[0]).Model != "gpt-4" {
+			t.Errorf("alternatives of the reply: %v", sib)
+		}
 	}
-	if strings.Contains(c.Text(), "OLD BRANCH") || strings.Contains(c.Text(), "I am a cat") {
-		t.Error("imported text from another branch or hidden custom instructions")
+	if strings.Contains(c.Text(), "I am a cat") {
+		t.Error("imported the hidden custom instructions")
 	}
 	notes := strings.Join(res.Imported[0].Notes, "; ")
-	for _, n := range []string{"2 hidden messages left out", "2 tool messages and tool calls left out", "1 image or file"} {
-		if !strings.Contains(notes, n) {
-			t.Errorf("notes %q lack %q", notes, n)
-		}
+	if !strings.Contains(notes, "1 image or file is not included in the export") || strings.Contains(notes, "hidden") {
+		t.Errorf("notes = %q", notes)
+	}
+	// What ChatGPT does not show either is counted once for the file.
+	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "2 messages that ChatGPT does not show") {
+		t.Errorf("file notes = %q", res.Notes)
 	}
 
 	c2 := st.convs[st.order[1]]
-	if c2.Title != "Untitled question about <script>tags</script>" || c2.Model != "gpt-4" {
-		t.Errorf("second: title %q model %q", c2.Title, c2.Model)
+	if c2.Title != "Untitled question about <script>tags</script>" || c2.Model != "" || c2.Source == nil || !strings.HasPrefix(c2.Source.ID, "sha256:") {
+		t.Errorf("second: title %q model %q source %+v", c2.Title, c2.Model, c2.Source)
 	}
 	if got := texts(c2.Path()); got != "user:Untitled question about <script>tags</script>|assistant:Regenerated answer." {
 		t.Errorf("second path (no current_node: newest leaf) = %q", got)
+	}
+	if sib := c2.Siblings(c2.Path()[1].ID); len(sib) != 2 || c2.Message(sib[0]).Model != "text-davinci-002-render-sha" {
+		t.Errorf("second: the first answer is not kept as an alternative: %v", sib)
 	}
 	if !strings.Contains(strings.Join(res.Imported[1].Notes, ";"), `unknown roles ("critic")`) {
 		t.Errorf("second notes = %q", res.Imported[1].Notes)
@@ -293,14 +311,25 @@ func TestImportChatGPTVoiceAndSplitExport(t *testing.T) {
 	if got := texts(st.convs[st.order[0]].Path()); got != "user:spoken words|assistant:ok" {
 		t.Errorf("voice conversation = %q", got)
 	}
-	if !strings.Contains(strings.Join(res.Imported[0].Notes, ";"), "1 image or file") {
+	if !strings.Contains(strings.Join(res.Imported[0].Notes, ";"), "1 voice recording left out; the transcripts are kept") {
 		t.Errorf("notes = %q", res.Imported[0].Notes)
 	}
 }
 
 func TestHostileImportsStayLinear(t *testing.T) {
-	t.Run("a million bad entries are counted, not listed", func(t *testing.T) {
+	t.Run("a million alike bad entries are one reason", func(t *testing.T) {
 		data := []byte("[" + strings.Repeat("1,", 200_000) + "1]")
+		res, err := Import(context.Background(), bytes.NewReader(data), int64(len(data)), "many.json",
+			func(context.Context, *conversation.Conversation) error { return nil }, ImportOptions{})
+		if err == nil || !strings.Contains(err.Error(), "none of its 200001 entries is a conversation: the list holds a number") {
+			t.Fatalf("err = %v", err)
+		}
+		if len(res.Skipped) != 0 || res.MoreSkipped != 0 {
+			t.Fatalf("listed %d, counted %d more", len(res.Skipped), res.MoreSkipped)
+		}
+	})
+	t.Run("a million different bad entries are counted, not listed", func(t *testing.T) {
+		data := []byte("[" + strings.Repeat(`1,"x",`, 100_000) + "1]")
 		res, err := Import(context.Background(), bytes.NewReader(data), int64(len(data)), "many.json",
 			func(context.Context, *conversation.Conversation) error { return nil }, ImportOptions{})
 		if err != nil {
@@ -308,6 +337,43 @@ func TestHostileImportsStayLinear(t *testing.T) {
 		}
 		if len(res.Skipped) != MaxSkipsListed || res.MoreSkipped != 200_001-MaxSkipsListed {
 			t.Fatalf("listed %d, counted %d more", len(res.Skipped), res.MoreSkipped)
+		}
+	})
+	t.Run("a reply that branches at every step", func(t *testing.T) {
+		// 10,000 reply parts in a row, each with a second ending: repeating
+		// the shared start in every branch would be quadratic; the budget
+		// keeps the copies within a few times the input.
+		var b strings.Builder
+		b.WriteString(`[{"title":"forks","id":"f","current_node":"a10000","mapping":{`)
+		b.WriteString(`"u":{"message":{"author":{"role":"user"},"content":{"content_type":"text","parts":["q"]}},"parent":null}`)
+		for i := 1; i <= 10000; i++ {
+			parent := "u"
+			if i > 1 {
+				parent = fmt.Sprintf("a%d", i-1)
+			}
+			fmt.Fprintf(&b, `,"a%d":{"message":{"author":{"role":"assistant"},"create_time":%d,"content":{"content_type":"text","parts":["step %d"]}},"parent":"%s"}`, i, 1700000000+2*i, i, parent)
+			fmt.Fprintf(&b, `,"b%d":{"message":{"author":{"role":"assistant"},"create_time":%d,"content":{"content_type":"text","parts":["ending %d"]}},"parent":"%s"}`, i, 1700000001+2*i, i, parent)
+		}
+		b.WriteString(`}}]`)
+		data := []byte(b.String())
+		var got *conversation.Conversation
+		res, err := Import(context.Background(), bytes.NewReader(data), int64(len(data)), "conversations.json",
+			func(_ context.Context, c *conversation.Conversation) error { got = c; return nil }, ImportOptions{})
+		if err != nil || len(res.Imported) != 1 {
+			t.Fatalf("import: %+v %v", res, err)
+		}
+		total := 0
+		for _, m := range got.Messages {
+			total += len(m.Content.Text)
+		}
+		if total > 4*len(data) || len(got.Messages) > 20002 {
+			t.Fatalf("%d messages, %d bytes of text from %d bytes of input", len(got.Messages), total, len(data))
+		}
+		if !strings.Contains(strings.Join(res.Imported[0].Notes, ";"), "branch in the middle kept with their shared start") {
+			t.Errorf("notes = %q", res.Imported[0].Notes)
+		}
+		if p := got.Path(); !strings.HasSuffix(p[len(p)-1].Content.Text, "step 10000") {
+			t.Errorf("the current branch does not end with the last step")
 		}
 	})
 	t.Run("thousands of thoughts and same-author parts", func(t *testing.T) {

@@ -160,6 +160,12 @@ func hostileConversation(u string) *conversation.Conversation {
 			{Type: "image_url", ImageURL: &conversation.ImageURL{URL: `data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" onload="document.body.id='pwned'+(6*7)"/>`}},
 			{Type: "image_url", ImageURL: &conversation.ImageURL{URL: `data:image/png;base64,AAAA" onerror="document.body.id='pwned'+(6*7)`}},
 		}}})
+	// Attachments named with markup: an image shown inline, a file by name.
+	img := conversation.Attachment{ID: conversation.AttachmentID(pngBytes), Name: `"><img src=x onerror=alert(1)>.png`, MIME: "image/png", Size: int64(len(pngBytes))}
+	doc := conversation.Attachment{ID: conversation.AttachmentID([]byte("doc")), Name: `<script>document.body.id='pwned'+(6*7)</script>.pdf`, MIME: "application/pdf", Size: 3}
+	c.Append(conversation.Message{Role: conversation.RoleUser, Status: conversation.StatusComplete, CreatedAt: t0,
+		Content: conversation.Content{Parts: []conversation.Part{
+			{Type: conversation.PartAttachment, Attachment: &img}, {Type: conversation.PartAttachment, Attachment: &doc}}}})
 	c.Append(conversation.Message{Role: conversation.RoleAssistant, Status: conversation.StatusError, CreatedAt: t0,
 		Error: &conversation.ErrorInfo{Message: payloads[0]}})
 	c.Append(conversation.Message{Role: conversation.RoleUser, Status: conversation.StatusComplete, CreatedAt: t0,
@@ -190,7 +196,10 @@ func TestHTMLExportIsInertInChromium(t *testing.T) {
 	log.mu.Unlock()
 
 	var buf bytes.Buffer
-	if err := Export(context.Background(), &buf, hostileConversation(srv.URL), FormatHTML, Options{AllBranches: true, Now: fixedNow}); err != nil {
+	atts := newFakeAttachments()
+	atts.data[conversation.AttachmentID(pngBytes)] = pngBytes
+	atts.data[conversation.AttachmentID([]byte("doc"))] = []byte("doc")
+	if err := Export(context.Background(), &buf, hostileConversation(srv.URL), FormatHTML, Options{AllBranches: true, Now: fixedNow, Attachments: atts}); err != nil {
 		t.Fatal(err)
 	}
 	exported := filepath.Join(dir, "export.html")
@@ -198,7 +207,8 @@ func TestHTMLExportIsInertInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	dom = dumpDOM(t, chromium, exported)
-	for _, want := range []string{"inertness-canary-start", "inertness-canary-end", "&lt;script&gt;document.body.id='pwned'+(6*7)"} {
+	for _, want := range []string{"inertness-canary-start", "inertness-canary-end", "&lt;script&gt;document.body.id='pwned'+(6*7)",
+		`src="data:image/png;base64,`, "📎 &lt;script&gt;document.body.id="} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("exported page did not render %q as text", want)
 		}
@@ -233,7 +243,7 @@ var allowedAttrs = map[string]string{
 }
 
 const allowedTags = " html head meta title style body header h1 h2 h3 h4 h5 h6 dl dt dd main section article details summary " +
-	"div p span em strong del code pre a img time table thead tbody tr th td ul ol li blockquote hr br input footer "
+	"div p span em strong del code pre a img time table thead tbody tr th td ul ol li blockquote hr br input footer figure figcaption "
 
 // liveHTML tokenizes an exported page and lists anything that could load
 // or run: unknown tags, event handlers, links or images outside the

@@ -44,7 +44,7 @@ func writeMarkdown(w io.Writer, d *doc) error {
 			if m.Reasoning != "" {
 				e.str("> **Reasoning**\n>\n", quoteLines(m.Reasoning), "\n")
 			}
-			e.str(markdownContent(m.Content))
+			e.str(markdownContent(m.Content, d.inZip))
 			if note := statusNote(m); note != "" {
 				e.str("\n*", mdEscape(note), "*\n")
 			}
@@ -53,15 +53,31 @@ func writeMarkdown(w io.Writer, d *doc) error {
 	return e.err
 }
 
-// markdownContent renders message content: its text, and images as
-// Markdown images.
-func markdownContent(c conversation.Content) string {
-	return partsContent(c, "\n", func(u string) string { return "![image](<" + mdURL(u) + ">)" })
+// markdownContent renders message content: its text, images as Markdown
+// images, attachments by name (in a zip, linked to their file beside it).
+func markdownContent(c conversation.Content, inZip bool) string {
+	return partsContent(c, "\n", func(u string) string { return "![image](<" + mdURL(u) + ">)" },
+		func(a conversation.Attachment) string {
+			if inZip && conversation.ValidAttachmentID(a.ID) {
+				return "📎 [" + mdEscape(attachmentLabel(a)) + "](" + attachmentPath(a.ID) + ")"
+			}
+			return "📎 " + mdEscape(attachmentLabel(a))
+		})
 }
 
+// attachmentLabel names an attachment for a reader: "photo.png (image/png,
+// 12 KB)".
+func attachmentLabel(a conversation.Attachment) string {
+	return oneLine(a.Name) + " (" + oneLine(a.MIME) + ", " + humanBytes(a.Size) + ")"
+}
+
+// attachmentPath is where ExportZip puts an attachment's file.
+func attachmentPath(id string) string { return "attachments/" + id }
+
 // partsContent renders content as its text, or its parts one after another
-// with between between them and each image as image(url) on a line.
-func partsContent(c conversation.Content, between string, image func(url string) string) string {
+// with between between them and each image as image(url) and each
+// attachment as attachment(a) on a line.
+func partsContent(c conversation.Content, between string, image func(url string) string, attachment func(conversation.Attachment) string) string {
 	if c.Parts == nil {
 		return ensureNL(c.Text)
 	}
@@ -71,11 +87,15 @@ func partsContent(c conversation.Content, between string, image func(url string)
 			b.WriteString(between)
 		}
 		switch p.Type {
-		case "text":
+		case conversation.PartText:
 			b.WriteString(ensureNL(p.Text))
-		case "image_url":
+		case conversation.PartImageURL:
 			if p.ImageURL != nil {
 				b.WriteString(image(p.ImageURL.URL) + "\n")
+			}
+		case conversation.PartAttachment:
+			if p.Attachment != nil {
+				b.WriteString(attachment(*p.Attachment) + "\n")
 			}
 		}
 	}

@@ -13,30 +13,30 @@ import (
 // fromOpenAIBody reads an object with a "messages" array (a chat-completions
 // request body). Only "model" and "messages" are read; everything else
 // (keys, URLs, tools, parameters) is ignored.
-func (im *importer) fromOpenAIBody(val []byte) (*conversation.Conversation, []string, string, error) {
+func (im *importer) fromOpenAIBody(val []byte) (built, error) {
 	var body struct {
 		Model    json.RawMessage   `json:"model"`
 		Messages []json.RawMessage `json:"messages"`
 	}
 	if err := json.Unmarshal(val, &body); err != nil {
-		return nil, nil, "", errors.New(jsonProblem(err))
+		return built{}, errors.New(jsonProblem(err))
 	}
 	var model string
 	_ = json.Unmarshal(body.Model, &model)
-	c, notes, title, err := im.fromOpenAI(body.Messages, model)
+	b, err := im.fromOpenAI(body.Messages, model)
 	if err == nil && !utf8.Valid(val) {
-		notes = append([]string{noteInvalidUTF8}, notes...)
+		b.notes = append([]string{noteInvalidUTF8}, b.notes...)
 	}
-	return c, notes, title, err
+	return b, err
 }
 
 // fromOpenAI builds a conversation from the elements of a messages array.
 // Leading system (or developer) messages become the system prompt; tool
 // messages and tool calls are left out with a note; any other unknown role
 // rejects the conversation.
-func (im *importer) fromOpenAI(elems []json.RawMessage, model string) (*conversation.Conversation, []string, string, error) {
+func (im *importer) fromOpenAI(elems []json.RawMessage, model string) (built, error) {
 	if len(elems) > conversation.MaxMessages {
-		return nil, nil, "", fmt.Errorf("%d messages is more than the %d a conversation may hold", len(elems), conversation.MaxMessages)
+		return built{}, fmt.Errorf("%d messages is more than the %d a conversation may hold", len(elems), conversation.MaxMessages)
 	}
 	now := im.now().UTC()
 	c := conversation.New(now)
@@ -57,15 +57,15 @@ func (im *importer) fromOpenAI(elems []json.RawMessage, model string) (*conversa
 			ToolCalls        json.RawMessage `json:"tool_calls"`
 		}
 		if err := json.Unmarshal(raw, &m); err != nil {
-			return nil, nil, "", fmt.Errorf("message %d: %s", i+1, jsonProblem(err))
+			return built{}, fmt.Errorf("message %d: %s", i+1, jsonProblem(err))
 		}
 		var role string
 		if err := json.Unmarshal(m.Role, &role); err != nil || m.Role == nil {
-			return nil, nil, "", fmt.Errorf("message %d has no role (or a role that is not text)", i+1)
+			return built{}, fmt.Errorf("message %d has no role (or a role that is not text)", i+1)
 		}
 		var content conversation.Content
 		if err := json.Unmarshal(m.Content, &content); err != nil && m.Content != nil {
-			return nil, nil, "", fmt.Errorf("message %d: content: %s", i+1, jsonProblem(err))
+			return built{}, fmt.Errorf("message %d: content: %s", i+1, jsonProblem(err))
 		}
 		content, n := keepKnownParts(content)
 		dropped += n
@@ -83,7 +83,7 @@ func (im *importer) fromOpenAI(elems []json.RawMessage, model string) (*conversa
 			tools++
 			continue
 		default:
-			return nil, nil, "", fmt.Errorf("message %d has unknown role %q", i+1, displayName(cutBytes(role, 30)))
+			return built{}, fmt.Errorf("message %d has unknown role %q", i+1, displayName(cutBytes(role, 30)))
 		}
 		reasoning := ""
 		if m.ReasoningContent != nil {
@@ -114,7 +114,7 @@ func (im *importer) fromOpenAI(elems []json.RawMessage, model string) (*conversa
 		c.SystemPrompt = &s
 	}
 	if parent == "" {
-		return nil, nil, "", errors.New("it holds no user or assistant messages")
+		return built{}, errors.New("it holds no user or assistant messages")
 	}
 	c.CurrentID = parent
 	c.Title = titleFrom(c.Messages)
@@ -127,7 +127,7 @@ func (im *importer) fromOpenAI(elems []json.RawMessage, model string) (*conversa
 	if dropped > 0 {
 		notes = append(notes, fmt.Sprintf("%d empty or unsupported %s left out", dropped, plural(dropped, "part", "parts")))
 	}
-	return c, notes, c.Title, nil
+	return built{c: c, notes: notes, title: c.Title}, nil
 }
 
 // keepKnownParts keeps the content parts Murmur stores (text, and images

@@ -54,7 +54,8 @@ func writeText(w io.Writer, d *doc) error {
 }
 
 func textContent(c conversation.Content) string {
-	return partsContent(c, "", func(u string) string { return "[image: " + imageLabel(u) + "]" })
+	return partsContent(c, "", func(u string) string { return "[image: " + imageLabel(u) + "]" },
+		func(a conversation.Attachment) string { return "[attachment: " + attachmentLabel(a) + "]" })
 }
 
 // imageLabel is how a plain-text export names an image: its URL, or for an

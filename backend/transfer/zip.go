@@ -23,7 +23,9 @@ type ZipResult struct {
 	// Files maps each exported conversation id to its file name in the zip.
 	Files map[string]string
 	// Failed lists the conversations that could not be loaded or written,
-	// with the reason; the index lists them too.
+	// with the reason (the index lists them too), and the attachments that
+	// could not be read (their conversation is in the zip; the reason
+	// names the attachment).
 	Failed []Skip
 }
 
@@ -68,6 +70,7 @@ func ExportZip(ctx context.Context, w io.Writer, ids []string, load LoadFunc, f 
 		hr = newHTMLRenderer()
 	}
 	var buf bytes.Buffer
+	written := make(map[string]bool) // attachment ids already in the zip
 	for i, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return res, fmt.Errorf("export zip: %w", err)
@@ -90,6 +93,7 @@ func ExportZip(ctx context.Context, w io.Writer, ids []string, load LoadFunc, f 
 		}
 		buf.Reset()
 		d := newDoc(c, f, opts)
+		d.ctx, d.inZip = ctx, true
 		if err := writeDoc(&buf, d, f, hr); err != nil {
 			return res, fmt.Errorf("export zip: conversation %s: %w", c.ID, err)
 		}
@@ -102,6 +106,9 @@ func ExportZip(ctx context.Context, w io.Writer, ids []string, load LoadFunc, f 
 			return res, fmt.Errorf("export zip: write %s: %w", name, err)
 		}
 		res.Files[c.ID] = name
+		if err := writeAttachments(ctx, zw, d, written, now, &res, i+1); err != nil {
+			return res, err
+		}
 		index = append(index, indexEntry{title: d.title(), file: name, messages: len(d.c.Messages), updated: c.UpdatedAt})
 		if progress != nil {
 			progress(i+1, len(ids))
@@ -118,6 +125,43 @@ func ExportZip(ctx context.Context, w io.Writer, ids []string, load LoadFunc, f 
 		return res, fmt.Errorf("export zip: finish: %w", err)
 	}
 	return res, nil
+}
+
+// writeAttachments adds the files d's messages refer to as
+// attachments/<id>, each once per zip. One that cannot be read is listed in
+// res.Failed (the conversation is in the zip all the same); a write error
+// stops the export.
+func writeAttachments(ctx context.Context, zw *zip.Writer, d *doc, written map[string]bool, now time.Time, res *ZipResult, index int) error {
+	if d.att == nil {
+		return nil
+	}
+	for _, a := range d.attachments() {
+		if written[a.ID] {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("export zip: %w", err)
+		}
+		data, err := d.attachment(a)
+		if err != nil {
+			res.Failed = append(res.Failed, Skip{Index: index, Source: d.title(), Title: d.title(), Reason: oneLine(err.Error())})
+			continue
+		}
+		written[a.ID] = true
+		name := attachmentPath(a.ID)
+		method := zip.Deflate
+		if isRasterImage(a.MIME) || a.MIME == "application/zip" {
+			method = zip.Store // compressed already
+		}
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: method, Modified: now})
+		if err != nil {
+			return fmt.Errorf("export zip: add %s: %w", name, err)
+		}
+		if _, err := fw.Write(data); err != nil {
+			return fmt.Errorf("export zip: write %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 func modTime(c *conversation.Conversation, now time.Time) time.Time {

@@ -33,22 +33,30 @@ func (im *importer) importZip(r io.ReaderAt, size int64, name string) error {
 	if len(zr.File) > im.lim.MaxZipEntries {
 		return fmt.Errorf("the zip has %d entries, more than the %d an import accepts", len(zr.File), im.lim.MaxZipEntries)
 	}
-	chatgpt := false
+	// A service's export zip (ChatGPT's, Claude's) is read through its
+	// conversations files only; the other files are the images and uploads
+	// those conversations refer to, or account data.
+	export := false
 	for _, f := range zr.File {
 		if isChatGPTFile(f.Name) && unsafeEntryName(f.Name) == "" {
-			chatgpt = true
+			export = true
 		}
 	}
+	im.assets = newZipAssets(zr.File)
 	kinds := make(map[Kind]bool)
 	defer func() {
 		switch {
 		case len(kinds) == 1 && kinds[KindChatGPT]:
 			im.res.Kind = KindChatGPT
+		case len(kinds) == 1 && kinds[KindClaude]:
+			im.res.Kind = KindClaude
 		case len(kinds) == 1 && kinds[KindMurmur]:
 			im.res.Kind = KindMurmurZip
 		default:
 			im.res.Kind = KindZip
 		}
+		// Files taken as attachments were not passed over.
+		im.res.Ignored -= len(im.assets.used)
 	}()
 	for i, f := range zr.File {
 		if err := im.ctx.Err(); err != nil {
@@ -63,7 +71,7 @@ func (im *importer) importZip(r io.ReaderAt, size int64, name string) error {
 			continue
 		}
 		isJSON := strings.HasSuffix(strings.ToLower(f.Name), ".json")
-		if !isJSON || (chatgpt && !isChatGPTFile(f.Name)) {
+		if !isJSON || (export && !isChatGPTFile(f.Name)) {
 			im.res.Ignored++
 			continue
 		}
@@ -90,7 +98,7 @@ func (im *importer) importZip(r io.ReaderAt, size int64, name string) error {
 			im.skip(Skip{Source: src, Reason: "not imported: " + displayName(err.Error())})
 		}
 	}
-	if len(im.res.Imported) == 0 && len(im.res.Skipped) == 0 {
+	if len(im.res.Imported) == 0 && len(im.res.Skipped) == 0 && im.res.AlreadyImported == 0 {
 		return errors.New("the zip holds no conversation files (.json)")
 	}
 	return nil

@@ -25,6 +25,8 @@ type ImportedItem struct {
 	Source   string   `json:"source"`
 	Messages int      `json:"messages"`
 	Notes    []string `json:"notes"`
+	// Replaced: it replaced an older import of itself.
+	Replaced bool `json:"replaced"`
 }
 
 // ImportSkip is one conversation (or zip entry) an import left out, and why.
@@ -46,15 +48,24 @@ type ImportResult struct {
 	MoreSkipped int `json:"moreSkipped"`
 	// Ignored counts zip entries that are not conversations.
 	Ignored int `json:"ignored"`
+	// AlreadyImported counts conversations imported before, left as they are.
+	AlreadyImported int `json:"alreadyImported"`
+	// Attachments counts the files brought in with the conversations.
+	Attachments int `json:"attachments"`
+	// Summary is the one line to show; Details what it only counts, a line each.
+	Summary string   `json:"summary"`
+	Details []string `json:"details"`
 }
 
-// ImportResultOf maps what an import did.
-func ImportResultOf(r transfer.Result) ImportResult {
+// ImportResultOf maps what the import of file did.
+func ImportResultOf(r transfer.Result, file string) ImportResult {
 	out := ImportResult{Chosen: true, Kind: string(r.Kind), Imported: make([]ImportedItem, 0, len(r.Imported)),
-		Skipped: make([]ImportSkip, 0, len(r.Skipped)), MoreSkipped: r.MoreSkipped, Ignored: r.Ignored}
+		Skipped: make([]ImportSkip, 0, len(r.Skipped)), MoreSkipped: r.MoreSkipped, Ignored: r.Ignored,
+		AlreadyImported: r.AlreadyImported, Attachments: r.Attachments, Summary: r.Summary(file),
+		Details: append([]string{}, r.Details()...)}
 	for _, it := range r.Imported {
 		out.Imported = append(out.Imported, ImportedItem{ID: it.ID, Title: it.Title, Source: it.Source,
-			Messages: it.Messages, Notes: append([]string{}, it.Notes...)})
+			Messages: it.Messages, Notes: append([]string{}, it.Notes...), Replaced: it.Replaced})
 	}
 	for _, sk := range r.Skipped {
 		out.Skipped = append(out.Skipped, ImportSkip{Source: sk.Source, Index: sk.Index, Title: sk.Title, Reason: sk.Reason})

@@ -28,7 +28,7 @@ describe('sending', () => {
     await typeAndSend('What is 2+2?');
     await waitFor(() => expect(fake.lastStarted()).toBeDefined());
     expect(fake.calls.find(([n]) => n === 'Send')?.[1]).toEqual(['', 'What is 2+2?', []]);
-    expect(await pane().findByText('What is 2+2?')).toBeTruthy();
+    expect(await within(await pane().findByRole('article', { name: 'You' })).findByText('What is 2+2?')).toBeTruthy();
 
     const s = fake.lastStarted()!;
     await waitFor(() => expect(fake.listeners(s.event)).toBe(1));

@@ -222,6 +222,6 @@ export const api = {
   exportConversation: (id: string, format: string, allBranches: boolean) =>
     call<ExportResult>(() => App.ExportConversation(id, format, allBranches)),
   exportAll: (format: string) => call<ExportResult>(() => App.ExportAll(format)),
-  importFile: () => call<ImportResult>(() => App.Import()),
+  importFile: (replaceNewer = false) => call<ImportResult>(() => App.Import(replaceNewer)),
   openLink: (url: string) => call<boolean>(() => App.OpenLink(url)),
 };

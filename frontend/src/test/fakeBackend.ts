@@ -94,7 +94,7 @@ export function conversation(id: string, title: string, messages: MessageView[] 
     id,
     title,
     createdAt: '2026-01-01T00:00:00Z',
-    updatedAt: new Date().toISOString(),
+    updatedAt: '2026-01-01T00:00:00Z',
     pinned: false,
     archived: false,
     providerId: '',
@@ -374,7 +374,7 @@ export function installFake(): Fake {
     },
     ExportConversation: async (id: string) => ({ saved: true, where: `/home/you/${get(id).title || 'conversation'}.md`, count: 1 }),
     ExportAll: async () => ({ saved: true, where: '/home/you/murmur-conversations.zip', count: conversations.size }),
-    Import: async () => ({ chosen: false, kind: '', imported: [], skipped: [], moreSkipped: 0, ignored: 0 }),
+    Import: async () => ({ chosen: false, kind: '', imported: [], skipped: [], moreSkipped: 0, ignored: 0, alreadyImported: 0, attachments: 0, summary: '', details: [] }),
     AttachFiles: async () => [],
     AddAttachment: async (name: string, data: string) => {
       const bin = atob(data);

@@ -551,6 +551,7 @@ export namespace view {
 	    source: string;
 	    messages: number;
 	    notes: string[];
+	    replaced: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ImportedItem(source);
@@ -563,6 +564,7 @@ export namespace view {
 	        this.source = source["source"];
 	        this.messages = source["messages"];
 	        this.notes = source["notes"];
+	        this.replaced = source["replaced"];
 	    }
 	}
 	export class ImportResult {
@@ -572,6 +574,10 @@ export namespace view {
 	    skipped: ImportSkip[];
 	    moreSkipped: number;
 	    ignored: number;
+	    alreadyImported: number;
+	    attachments: number;
+	    summary: string;
+	    details: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new ImportResult(source);
@@ -585,6 +591,10 @@ export namespace view {
 	        this.skipped = this.convertValues(source["skipped"], ImportSkip);
 	        this.moreSkipped = source["moreSkipped"];
 	        this.ignored = source["ignored"];
+	        this.alreadyImported = source["alreadyImported"];
+	        this.attachments = source["attachments"];
+	        this.summary = source["summary"];
+	        this.details = source["details"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

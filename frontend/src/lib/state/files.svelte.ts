@@ -44,20 +44,13 @@ export class FilesState {
     return this.run(async () => {
       const r = await api.importFile();
       if (!r.chosen) return '';
-      const imported = r.imported ?? [];
-      const skipped = (r.skipped ?? []).length + (r.moreSkipped ?? 0);
-      const notes = imported.reduce((n, it) => n + (it.notes?.length ?? 0), 0);
-      let text = `Imported ${imported.length} conversation${imported.length === 1 ? '' : 's'}`;
-      if (skipped > 0) {
-        const first = r.skipped?.[0];
-        text += `; skipped ${skipped}${first ? ` (${first.title ? first.title + ': ' : ''}${first.reason}${skipped > 1 ? ', …' : ''})` : ''}`;
-      }
-      if (notes > 0) {
-        text += `; ${notes} note${notes === 1 ? '' : 's'}: ${imported.find((it) => it.notes?.length)?.notes?.[0]}`;
-      }
-      const first = imported[0]?.id;
+      this.lastDetails = r.details ?? [];
+      const first = r.imported?.[0]?.id;
       if (first) await this.chat.open(first);
-      return text + '.';
+      return r.summary + '.';
     });
   }
+
+  /** What the last import's summary only counts: its notes, and what it skipped and why. */
+  lastDetails = $state<string[]>([]);
 }

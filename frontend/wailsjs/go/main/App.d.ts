@@ -30,7 +30,7 @@ export function GetConversation(arg1:string):Promise<view.Conversation>;
 
 export function GetSettings():Promise<view.SettingsView>;
 
-export function Import():Promise<view.ImportResult>;
+export function Import(arg1:boolean):Promise<view.ImportResult>;
 
 export function Info():Promise<view.AppInfo>;
 

@@ -58,8 +58,8 @@ export function GetSettings() {
   return window['go']['main']['App']['GetSettings']();
 }
 
-export function Import() {
-  return window['go']['main']['App']['Import']();
+export function Import(arg1) {
+  return window['go']['main']['App']['Import'](arg1);
 }
 
 export function Info() {
