@@ -120,7 +120,9 @@ type envOption func(*envConfig)
 func withRate(n float64) envOption { return func(c *envConfig) { c.rate = n } }
 
 // withClient adds options of the HTTP client (e.g. no real retry waits).
-func withClient(o ...llm.Option) envOption { return func(c *envConfig) { c.client = append(c.client, o...) } }
+func withClient(o ...llm.Option) envOption {
+	return func(c *envConfig) { c.client = append(c.client, o...) }
+}
 
 func newAppEnv(t *testing.T, opts ...envOption) *appEnv {
 	t.Helper()
@@ -149,7 +151,7 @@ func newAppEnv(t *testing.T, opts ...envOption) *appEnv {
 	e.app = NewApp(ctx, Deps{
 		Services: platform.Services{Store: st, Settings: live, Keys: keys,
 			Client: llm.New(append([]llm.Option{llm.WithHTTPClient(api.Client())}, cfg.client...)...)},
-		Version:  "test", ShellName: "test", Shell: e.shell, Events: events,
+		Version: "test", ShellName: "test", Shell: e.shell, Events: events,
 	})
 	t.Cleanup(e.app.shutdown)
 	s := e.app.GetSettings().Settings
