@@ -82,7 +82,7 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		streams:     newStreamCaps(cfg.MaxStreams, cfg.MaxStreamsPerClient),
 		now:         time.Now,
 	}
-	s.bufs.New = func() any { b := make([]byte, 16<<10); return &b }
+	s.bufs.New = func() any { b := make([]byte, 4<<10); return &b }
 	for _, o := range cfg.AllowOrigins {
 		n, _ := normalizeOrigin(o)
 		s.origins[n] = true
