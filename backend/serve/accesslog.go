@@ -95,16 +95,16 @@ func (s *Server) logAccess(r *http.Request, w *recorder, info *reqInfo, start ti
 	attrs = append(attrs,
 		slog.String("client", info.client),
 		slog.String("method", r.Method),
-		slog.String("path", printableOrigin(r.URL.Path)),
+		slog.String("path", printable(r.URL.Path)),
 		slog.Int("status", status),
 		slog.Duration("duration", time.Since(start)),
 		slog.Int64("bytes", w.bytes),
 	)
 	if info.origin != "" {
-		attrs = append(attrs, slog.String("origin", printableOrigin(info.origin)))
+		attrs = append(attrs, slog.String("origin", printable(info.origin)))
 	}
 	if info.model != "" {
-		attrs = append(attrs, slog.String("model", printableOrigin(info.model)), slog.Bool("stream", info.stream))
+		attrs = append(attrs, slog.String("model", printable(info.model)), slog.Bool("stream", info.stream))
 	}
 	if u := info.usage; u != nil {
 		attrs = append(attrs, slog.Int("prompt_tokens", u.Prompt), slog.Int("completion_tokens", u.Completion), slog.Int("total_tokens", u.Total))

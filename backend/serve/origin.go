@@ -40,7 +40,7 @@ func (s *Server) checkOrigin(r *http.Request) (acao, refusal string) {
 	if sameOrigin && sameHost(origin, r.Host) {
 		return "", ""
 	}
-	return "", fmt.Sprintf("forbidden: the origin %s is not allowed to use this server (see --allow-origin)", printableOrigin(origin))
+	return "", fmt.Sprintf("forbidden: the origin %s is not allowed to use this server (see --allow-origin)", printable(origin))
 }
 
 // allowedOrigin returns the request's origin when it is on the allow-list
@@ -73,8 +73,10 @@ func sameHost(origin, host string) bool {
 	return strings.EqualFold(u.Hostname(), h.Hostname()) && strip(u.Scheme, u.Port()) == strip(u.Scheme, h.Port())
 }
 
-// printableOrigin bounds an origin for messages and logs.
-func printableOrigin(o string) string {
+// printable bounds a client-given text (an origin, a path, a model name)
+// for messages and logs: at most about 200 bytes, control characters
+// replaced.
+func printable(o string) string {
 	var b strings.Builder
 	for _, r := range o {
 		if b.Len() >= 200 {

@@ -330,12 +330,11 @@ func (s *Server) idleFor(started bool) time.Duration {
 	return s.cfg.HeaderTimeout
 }
 
-// copyReplyHeaders copies the few upstream reply headers worth passing on.
+// copyReplyHeaders copies the one upstream reply header worth passing on
+// (besides Retry-After on errors): the request id, which support asks for.
 func (s *Server) copyReplyHeaders(dst, src http.Header) {
-	for _, k := range []string{"X-Request-Id", "Openai-Processing-Ms"} {
-		if v := src.Get(k); v != "" && len(v) <= 200 && printableASCII(v) {
-			dst.Set(k, string(s.redact([]byte(v))))
-		}
+	if v := src.Get("X-Request-Id"); v != "" && len(v) <= 200 && printableASCII(v) {
+		dst.Set("X-Request-Id", string(s.redact([]byte(v))))
 	}
 }
 
