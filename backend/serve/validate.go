@@ -88,7 +88,7 @@ func checkChat(body []byte, lim chatLimits) (chatRequest, []fieldError) {
 			v.add([]any{"body", "model"}, "string_too_short", "the model must not be empty")
 		case lim.models != nil && !lim.models[s]:
 			v.add([]any{"body", "model"}, "literal_error",
-				fmt.Sprintf("the model %q is not allowed on this server; Input should be %s", s, quotedList(lim.modelList)))
+				fmt.Sprintf("the model %q is not allowed on this server; use %s", s, quotedList(lim.modelList)))
 		default:
 			req.model = s
 			out.member("model", mustJSON(s))
