@@ -40,7 +40,12 @@ func newEnv(t *testing.T, mod func(*Config)) *env {
 	t.Helper()
 	up := llmtest.NewServer()
 	t.Cleanup(up.Close)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg := DefaultConfig()
+	cfg.Listen = ln.Addr().String()
 	cfg.Upstream = up.URL
 	cfg.Auth = llm.AuthXAPIKey
 	cfg.Key = testKey
@@ -54,11 +59,8 @@ func newEnv(t *testing.T, mod func(*Config)) *env {
 	logs := &syncBuffer{}
 	srv, err := New(cfg, slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
+		ln.Close()
 		t.Fatalf("New: %v", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -91,6 +93,10 @@ func (e *env) do(t *testing.T, method, path, body string, hdr map[string]string)
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, v := range hdr {
+		if k == "Host" {
+			req.Host = v
+			continue
+		}
 		if v == "" {
 			req.Header.Del(k)
 		} else {

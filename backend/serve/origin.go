@@ -2,8 +2,9 @@ package serve
 
 import (
 	"fmt"
+	"net"
 	"net/http"
-	"net/url"
+	"net/netip"
 	"strings"
 )
 
@@ -13,34 +14,70 @@ import (
 const corsHeaders = "Content-Type, Accept, Authorization, X-Api-Key"
 
 // checkOrigin decides whether an API request may proceed. acao is the origin
-// to name in Access-Control-Allow-Origin ("" when no CORS headers are due:
-// same-origin or origin-less requests); refusal, when not empty, is why the
-// request is refused with 403.
+// to name in Access-Control-Allow-Origin ("" when no CORS headers are due);
+// refusal, when not empty, is why the request is refused with 403.
 //
-// A request is accepted when its Origin is on the allow-list; when the
-// browser says it comes from this very server's pages (Sec-Fetch-Site:
-// same-origin, with an Origin, if any, naming the Host it was sent to); or,
-// with AllowNoOrigin, when it has no Origin at all.
+// A request with an Origin header is accepted when that origin is on the
+// allow-list. One without is accepted with AllowNoOrigin, or when the browser
+// says it comes from a page of this very server (Sec-Fetch-Site: same-origin,
+// as for a same-origin GET, which carries no Origin) and the Host it was sent
+// to is an allowed origin's. Checking the Host keeps DNS rebinding out: a
+// page of another site whose name now points here sends its own Host.
 func (s *Server) checkOrigin(r *http.Request) (acao, refusal string) {
 	values := r.Header.Values("Origin")
-	sameOrigin := r.Header.Get("Sec-Fetch-Site") == "same-origin"
 	switch {
 	case len(values) > 1:
 		return "", "forbidden: the request has more than one Origin header"
 	case len(values) == 0 || values[0] == "":
-		if sameOrigin || s.cfg.AllowNoOrigin {
+		if s.cfg.AllowNoOrigin {
+			return "", ""
+		}
+		if r.Header.Get("Sec-Fetch-Site") == "same-origin" && s.hosts[normalizeHost(r.Host)] {
 			return "", ""
 		}
 		return "", "forbidden: requests without an Origin header are refused (start murmur serve with --allow-no-origin to accept them)"
 	}
-	origin := values[0]
-	if n, err := normalizeOrigin(origin); err == nil && s.origins[n] {
+	if n, err := normalizeOrigin(values[0]); err == nil && s.origins[n] {
 		return n, ""
 	}
-	if sameOrigin && sameHost(origin, r.Host) {
-		return "", ""
+	return "", fmt.Sprintf("forbidden: the origin %s is not allowed to use this server (see --allow-origin)", printable(values[0]))
+}
+
+// normalizeHost writes a Host header as normalizeOrigin writes an origin's
+// host: lower case, without the default ports.
+func normalizeHost(host string) string {
+	host = strings.ToLower(host)
+	if h, port, err := net.SplitHostPort(host); err == nil && (port == "80" || port == "443") {
+		if strings.Contains(h, ":") {
+			return "[" + h + "]"
+		}
+		return h
 	}
-	return "", fmt.Sprintf("forbidden: the origin %s is not allowed to use this server (see --allow-origin)", printable(origin))
+	return host
+}
+
+// selfOrigins are the origins of this server's own pages when it listens on
+// a fixed loopback port: http://127.0.0.1:8080, http://localhost:8080 and
+// http://[::1]:8080 for the default address (https with TLS). Its web app
+// then works without --allow-origin. On other addresses the public name is
+// not known here: list it with --allow-origin.
+func selfOrigins(cfg Config) []string {
+	host, port, err := net.SplitHostPort(cfg.Listen)
+	if err != nil || port == "" || port == "0" {
+		return nil
+	}
+	if ip, err := netip.ParseAddr(host); !(strings.EqualFold(host, "localhost") || (err == nil && ip.IsLoopback())) {
+		return nil
+	}
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	var out []string
+	for _, h := range []string{"127.0.0.1", "localhost", "[::1]"} {
+		out = append(out, scheme+"://"+h+":"+port)
+	}
+	return out
 }
 
 // allowedOrigin returns the request's origin when it is on the allow-list
@@ -54,23 +91,6 @@ func (s *Server) allowedOrigin(r *http.Request) string {
 		return n
 	}
 	return ""
-}
-
-// sameHost reports whether origin names host (the request's Host header),
-// default ports aside.
-func sameHost(origin, host string) bool {
-	u, err := url.Parse(origin)
-	if err != nil || u.Host == "" {
-		return false
-	}
-	h := url.URL{Host: host}
-	strip := func(scheme, port string) string {
-		if (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
-			return ""
-		}
-		return port
-	}
-	return strings.EqualFold(u.Hostname(), h.Hostname()) && strip(u.Scheme, u.Port()) == strip(u.Scheme, h.Port())
 }
 
 // printable bounds a client-given text (an origin, a path, a model name)

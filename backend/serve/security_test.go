@@ -112,6 +112,7 @@ func TestQueryIsNotForwarded(t *testing.T) {
 func TestOrigins(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.AllowOrigins = []string{"https://example.org", "https://www.example.org:8443"} })
 	e.up.Always(llmtest.ChatPath, llmtest.JSON(200, llmtest.Completion("ok", 1, 1)))
+	_, port, _ := net.SplitHostPort(e.addr)
 	cases := []struct {
 		name   string
 		hdr    map[string]string
@@ -132,9 +133,14 @@ func TestOrigins(t *testing.T) {
 		{"garbage", map[string]string{"Origin": "example.org"}, 403, ""},
 		{"with path", map[string]string{"Origin": "https://example.org/x"}, 403, ""},
 		{"missing", map[string]string{"Origin": ""}, 403, ""},
-		{"same-origin page of this server", map[string]string{"Origin": "", "Sec-Fetch-Site": "same-origin"}, 200, ""},
-		{"same-origin POST names this host", map[string]string{"Origin": "http://" + e.addr, "Sec-Fetch-Site": "same-origin"}, 200, ""},
-		{"same-origin claim for another host", map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "same-origin"}, 403, ""},
+		{"this server's own loopback origin", map[string]string{"Origin": "http://" + e.addr}, 200, "http://" + e.addr},
+		{"its localhost name", map[string]string{"Origin": "http://localhost:" + port}, 200, "http://localhost:" + port},
+		{"another loopback port", map[string]string{"Origin": "http://127.0.0.1:1"}, 403, ""},
+		{"same-origin GET of an allowed site's page", map[string]string{"Origin": "", "Sec-Fetch-Site": "same-origin", "Host": "www.example.org:8443"}, 200, ""},
+		{"same-origin GET of this server's page", map[string]string{"Origin": "", "Sec-Fetch-Site": "same-origin"}, 200, ""},
+		{"DNS rebinding: same-origin, another Host", map[string]string{"Origin": "", "Sec-Fetch-Site": "same-origin", "Host": "evil.example:" + port}, 403, ""},
+		{"DNS rebinding: POST", map[string]string{"Origin": "http://evil.example:" + port, "Sec-Fetch-Site": "same-origin", "Host": "evil.example:" + port}, 403, ""},
+		{"same-origin claim for another origin", map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "same-origin"}, 403, ""},
 		{"cross-site fetch", map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}, 403, ""},
 	}
 	for _, c := range cases {

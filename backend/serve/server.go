@@ -33,7 +33,8 @@ type Server struct {
 	client    *http.Client
 	key       []byte
 
-	origins     map[string]bool
+	origins     map[string]bool // allowed origins, as browsers write them
+	hosts       map[string]bool // their host[:port], for same-origin requests without Origin
 	trusted     []netip.Prefix
 	limits      chatLimits
 	clientLimit *limiter
@@ -77,15 +78,17 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		upstream:    base.Scheme + "://" + base.Host,
 		key:         []byte(cfg.Key),
 		origins:     map[string]bool{},
+		hosts:       map[string]bool{},
 		clientLimit: newLimiter(cfg.Rate, cfg.Burst),
 		originLimit: newLimiter(cfg.OriginRate, cfg.OriginBurst),
 		streams:     newStreamCaps(cfg.MaxStreams, cfg.MaxStreamsPerClient),
 		now:         time.Now,
 	}
 	s.bufs.New = func() any { b := make([]byte, 4<<10); return &b }
-	for _, o := range cfg.AllowOrigins {
+	for _, o := range append(selfOrigins(cfg), cfg.AllowOrigins...) {
 		n, _ := normalizeOrigin(o)
 		s.origins[n] = true
+		s.hosts[strings.SplitN(n, "://", 2)[1]] = true
 	}
 	s.trusted, _ = parsePrefixes(cfg.TrustProxies)
 	s.limits = chatLimits{maxTokens: cfg.MaxTokens, maxLoops: cfg.MaxLoops}

@@ -218,3 +218,22 @@ func writeCert(t *testing.T, dir string) (certFile, keyFile string, pool *x509.C
 	pool.AddCert(cert)
 	return certFile, keyFile, pool
 }
+
+func TestSelfOrigins(t *testing.T) {
+	for _, c := range []struct {
+		listen, cert string
+		want         string
+	}{
+		{"127.0.0.1:8080", "", "http://127.0.0.1:8080 http://localhost:8080 http://[::1]:8080"},
+		{"localhost:9000", "c.pem", "https://127.0.0.1:9000 https://localhost:9000 https://[::1]:9000"},
+		{"[::1]:8080", "", "http://127.0.0.1:8080 http://localhost:8080 http://[::1]:8080"},
+		{"0.0.0.0:8080", "", ""},
+		{":8080", "", ""},
+		{"192.0.2.1:8080", "", ""},
+		{"127.0.0.1:0", "", ""},
+	} {
+		if got := strings.Join(selfOrigins(Config{Listen: c.listen, TLSCert: c.cert}), " "); got != c.want {
+			t.Errorf("selfOrigins(%s) = %q, want %q", c.listen, got, c.want)
+		}
+	}
+}
