@@ -112,6 +112,18 @@ func TestServeTLSAndShutdown(t *testing.T) {
 		t.Errorf("healthz over TLS: %d %s", resp.StatusCode, resp.Proto)
 	}
 
+	// Streams pass over HTTP/2 too.
+	up.Chat(llmtest.Stream("over ", "h2"))
+	resp, err = client.Post(url+"/v1/chat/completions", "application/json", strings.NewReader(chatBody("m", true)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.ProtoMajor != 2 || !strings.Contains(string(b), `"h2"`) || !strings.HasSuffix(string(b), "data: [DONE]\n\n") {
+		t.Errorf("stream over %s: %q", resp.Proto, b)
+	}
+
 	// A slow reply in flight when the server is told to stop still arrives.
 	up.Chat(llmtest.Reply{Delay: 300 * time.Millisecond, Body: llmtest.Completion("late", 1, 1)})
 	got := make(chan string, 1)
