@@ -93,7 +93,7 @@ func (s *Server) chat(w *recorder, r *http.Request, info *reqInfo) {
 
 	resp, err := s.client.Do(up)
 	if err != nil {
-		s.upstreamFailed(w, r, ctx, err, info)
+		s.upstreamFailed(ctx, w, r, err, info)
 		return
 	}
 	defer resp.Body.Close()
@@ -101,9 +101,9 @@ func (s *Server) chat(w *recorder, r *http.Request, info *reqInfo) {
 	case resp.StatusCode >= 300:
 		s.passError(w, r, resp, info)
 	case isEventStream(resp.Header):
-		s.pipe(w, r, ctx, stop, resp, info)
+		s.pipe(ctx, stop, w, r, resp, info)
 	default:
-		s.passBody(w, r, ctx, resp, info)
+		s.passBody(ctx, w, r, resp, info)
 	}
 }
 
@@ -120,7 +120,7 @@ func (s *Server) models(w *recorder, r *http.Request, info *reqInfo) {
 	s.authorize(up)
 	resp, err := s.client.Do(up)
 	if err != nil {
-		s.upstreamFailed(w, r, ctx, err, info)
+		s.upstreamFailed(ctx, w, r, err, info)
 		return
 	}
 	defer resp.Body.Close()
@@ -129,8 +129,13 @@ func (s *Server) models(w *recorder, r *http.Request, info *reqInfo) {
 		return
 	}
 	b, err := readAtMost(resp.Body, maxReplyBody)
+	if errors.Is(err, errTooLarge) {
+		info.note = "the provider's model list is too large"
+		s.fail(w, http.StatusBadGateway, "bad gateway: the provider's model list is larger than 32MB")
+		return
+	}
 	if err != nil {
-		s.upstreamFailed(w, r, ctx, err, info)
+		s.upstreamFailed(ctx, w, r, err, info)
 		return
 	}
 	var list struct {
@@ -179,7 +184,7 @@ func (s *Server) authorize(up *http.Request) {
 
 // upstreamFailed answers a request whose upstream call failed before a
 // reply was passed on.
-func (s *Server) upstreamFailed(w *recorder, r *http.Request, ctx context.Context, err error, info *reqInfo) {
+func (s *Server) upstreamFailed(ctx context.Context, w *recorder, r *http.Request, err error, info *reqInfo) {
 	if r.Context().Err() != nil {
 		info.gone = true
 		info.note = "the client went away"
@@ -231,11 +236,15 @@ func (s *Server) passError(w *recorder, r *http.Request, resp *http.Response, in
 		writeJSON(w, status, b)
 		return
 	}
-	s.fail(w, status, fmt.Sprintf("the provider answered HTTP %d: %s", status, snippet(b, 300)))
+	msg := fmt.Sprintf("the provider answered HTTP %d", status)
+	if text := snippet(b, 300); text != "" {
+		msg += ": " + text
+	}
+	s.fail(w, status, msg)
 }
 
 // passBody passes a non-streamed reply on, key redacted, noting its usage.
-func (s *Server) passBody(w *recorder, r *http.Request, ctx context.Context, resp *http.Response, info *reqInfo) {
+func (s *Server) passBody(ctx context.Context, w *recorder, r *http.Request, resp *http.Response, info *reqInfo) {
 	b, err := readAtMost(resp.Body, maxReplyBody)
 	if err != nil {
 		if errors.Is(err, errTooLarge) {
@@ -243,7 +252,7 @@ func (s *Server) passBody(w *recorder, r *http.Request, ctx context.Context, res
 			s.fail(w, http.StatusBadGateway, "bad gateway: the provider's reply is larger than 32MB")
 			return
 		}
-		s.upstreamFailed(w, r, ctx, err, info)
+		s.upstreamFailed(ctx, w, r, err, info)
 		return
 	}
 	if !isJSON(resp.Header) || !json.Valid(b) {
@@ -258,7 +267,7 @@ func (s *Server) passBody(w *recorder, r *http.Request, ctx context.Context, res
 
 // pipe passes an event stream on as it arrives: every piece the upstream
 // sends is written and flushed at once, lines with the key redacted.
-func (s *Server) pipe(w *recorder, r *http.Request, ctx context.Context, stop context.CancelCauseFunc, resp *http.Response, info *reqInfo) {
+func (s *Server) pipe(ctx context.Context, stop context.CancelCauseFunc, w *recorder, r *http.Request, resp *http.Response, info *reqInfo) {
 	h := w.Header()
 	s.copyReplyHeaders(h, resp.Header)
 	h.Set("Content-Type", "text/event-stream; charset=utf-8")
