@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 
 	"murmur/backend/llm"
 )
@@ -35,6 +38,12 @@ type Config struct {
 	Auth llm.AuthStyle
 	// Key is the API key added to every upstream request.
 	Key string
+	// Headers are the provider's extra non-secret headers (from its
+	// settings), sent with every upstream request.
+	Headers map[string]string
+	// ExtraBody holds the provider's extra top-level JSON fields (from its
+	// settings), added to every chat request that does not set them itself.
+	ExtraBody map[string]json.RawMessage
 
 	// AllowOrigins are the browser origins ("https://example.org") allowed
 	// to call the API from another site.
@@ -172,6 +181,18 @@ func (c *Config) Validate() error {
 	default:
 		bad("the provider's auth style %q is not x-api-key, bearer or none", c.Auth)
 	}
+	for k, v := range c.Headers {
+		if !httpguts.ValidHeaderFieldName(k) || !httpguts.ValidHeaderFieldValue(v) {
+			bad("the provider's header %q is not a valid HTTP header", k)
+		} else if reservedHeaders[http.CanonicalHeaderKey(k)] {
+			bad("the provider's header %q is set by murmur serve itself and cannot be configured", k)
+		}
+	}
+	for k, v := range c.ExtraBody {
+		if !json.Valid(v) {
+			bad("the provider's extra body field %q is not valid JSON", k)
+		}
+	}
 	for _, o := range c.AllowOrigins {
 		if _, err := normalizeOrigin(o); err != nil {
 			bad("--allow-origin: %v", err)
@@ -235,6 +256,13 @@ func (c *Config) Validate() error {
 		bad("--tls-cert and --tls-key go together: give both or neither")
 	}
 	return errors.Join(errs...)
+}
+
+// reservedHeaders are the upstream request headers the server sets.
+var reservedHeaders = map[string]bool{
+	"Authorization": true, "X-Api-Key": true, "Host": true, "Content-Type": true, "Content-Length": true,
+	"Transfer-Encoding": true, "Connection": true, "Accept": true, "Accept-Encoding": true, "Cookie": true,
+	"Upgrade": true, "Te": true, "Trailer": true, "Proxy-Authorization": true,
 }
 
 // validKey reports a key that can go into a header as is.

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"encoding/json"
 	"flag"
 	"io"
 	"reflect"
@@ -109,6 +110,10 @@ func TestValidate(t *testing.T) {
 		{"streams", func(c *Config) { c.MaxStreamsPerClient = c.MaxStreams + 1 }, "--max-streams-per-client"},
 		{"timeout", func(c *Config) { c.IdleTimeout = 0 }, "--idle-timeout"},
 		{"tls half", func(c *Config) { c.TLSCert = "c.pem" }, "--tls-cert and --tls-key"},
+		{"provider header sets the key", func(c *Config) { c.Headers = map[string]string{"authorization": "x"} }, "set by murmur serve"},
+		{"provider header value", func(c *Config) { c.Headers = map[string]string{"X-A": "a\r\nb"} }, "not a valid HTTP header"},
+		{"provider header name", func(c *Config) { c.Headers = map[string]string{"X A": "a"} }, "not a valid HTTP header"},
+		{"extra body", func(c *Config) { c.ExtraBody = map[string]json.RawMessage{"x": json.RawMessage("{")} }, "not valid JSON"},
 	} {
 		cfg := good()
 		c.mod(&cfg)

@@ -170,10 +170,14 @@ func (s *Server) models(w *recorder, r *http.Request, info *reqInfo) {
 	writeJSON(w, http.StatusOK, s.redact(out.Bytes()))
 }
 
-// authorize adds the key the way the provider expects it. Nothing of the
-// client's request is copied: its headers never reach the upstream.
+// authorize adds the provider's own headers and the key the way the provider
+// expects it. Nothing of the client's request is copied: its headers never
+// reach the upstream.
 func (s *Server) authorize(up *http.Request) {
 	up.Header.Set("User-Agent", userAgent)
+	for k, v := range s.cfg.Headers {
+		up.Header.Set(k, v)
+	}
 	switch s.cfg.Auth {
 	case llm.AuthXAPIKey:
 		up.Header.Set("X-Api-Key", s.cfg.Key)

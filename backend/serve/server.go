@@ -91,7 +91,8 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		s.hosts[strings.SplitN(n, "://", 2)[1]] = true
 	}
 	s.trusted, _ = parsePrefixes(cfg.TrustProxies)
-	s.limits = chatLimits{maxTokens: cfg.MaxTokens, maxLoops: cfg.MaxLoops}
+	s.limits = chatLimits{maxTokens: cfg.MaxTokens, maxLoops: cfg.MaxLoops, extra: cfg.ExtraBody,
+		extraKeys: slices.Sorted(maps.Keys(cfg.ExtraBody))}
 	if len(cfg.Models) > 0 {
 		s.limits.models = map[string]bool{}
 		for _, m := range cfg.Models {

@@ -38,6 +38,9 @@ type chatLimits struct {
 	modelList []string        // sorted, for messages
 	maxTokens int
 	maxLoops  int
+	// extra are fields added to every request that does not set them.
+	extra     map[string]json.RawMessage
+	extraKeys []string // sorted
 }
 
 // The request members the chat-completions schema defines, in its order,
@@ -182,6 +185,14 @@ func checkChat(body []byte, lim chatLimits) (chatRequest, []fieldError) {
 	}
 	if len(v.errs) > 0 {
 		return chatRequest{}, v.errs
+	}
+	for _, k := range lim.extraKeys {
+		if !out.has(k) {
+			var buf bytes.Buffer
+			if json.Compact(&buf, lim.extra[k]) == nil {
+				out.member(k, buf.Bytes())
+			}
+		}
 	}
 	req.body = out.end()
 	return req, nil
@@ -458,21 +469,23 @@ func kindOf(raw json.RawMessage) byte {
 
 // jsonWriter builds a JSON object member by member.
 type jsonWriter struct {
-	buf bytes.Buffer
-	n   int
+	buf   bytes.Buffer
+	names []string
 }
 
 func (w *jsonWriter) begin() { w.buf.WriteByte('{') }
 
 func (w *jsonWriter) member(name string, raw []byte) {
-	if w.n > 0 {
+	if len(w.names) > 0 {
 		w.buf.WriteByte(',')
 	}
-	w.n++
+	w.names = append(w.names, name)
 	w.buf.Write(mustJSON(name))
 	w.buf.WriteByte(':')
 	w.buf.Write(bytes.TrimSpace(raw))
 }
+
+func (w *jsonWriter) has(name string) bool { return contains(w.names, name) }
 
 func (w *jsonWriter) end() []byte {
 	w.buf.WriteByte('}')

@@ -158,3 +158,23 @@ func TestFieldErrorsAreBounded(t *testing.T) {
 		t.Errorf("%d errors, want %d", len(errs), maxFieldErrors)
 	}
 }
+
+// The provider's own extra headers and body fields (from its settings) go
+// with every request; a field the client sets wins, and the caps still hold.
+func TestProviderHeadersAndExtraBody(t *testing.T) {
+	e := newEnv(t, func(c *Config) {
+		c.MaxTokens = 100
+		c.Headers = map[string]string{"HTTP-Referer": "https://example.org", "X-Title": "Murmur"}
+		c.ExtraBody = map[string]json.RawMessage{"provider": json.RawMessage(`{ "order": ["a"] }`), "temperature": json.RawMessage(`0.1`),
+			"max_tokens": json.RawMessage(`99999`)}
+	})
+	e.up.Always(llmtest.ChatPath, llmtest.JSON(200, llmtest.Completion("ok", 1, 1)))
+	expectStatus(t, e.chat(t, `{"model":"m","messages":[],"temperature":0.9}`, nil), 200)
+	r := e.up.Requests()[0]
+	if got := string(r.Body); got != `{"model":"m","messages":[],"temperature":0.9,"max_tokens":100,"provider":{"order":["a"]}}` {
+		t.Errorf("body %s", got)
+	}
+	if r.Header.Get("Http-Referer") != "https://example.org" || r.Header.Get("X-Title") != "Murmur" || r.Header.Get("X-Api-Key") != testKey {
+		t.Errorf("headers %v", r.Header)
+	}
+}
