@@ -507,3 +507,20 @@ func TestLongStreamOutlivesTheServerTimeouts(t *testing.T) {
 		t.Errorf("a slow non-streamed reply was cut: %s", body)
 	}
 }
+
+func TestUnreadableUpstreamReplies(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.TotalTimeout = 200 * time.Millisecond })
+	e.up.Chat(llmtest.Reply{ContentType: "text/html", Body: "<html>hello</html>"}, llmtest.JSON(200, `{"choices":`))
+	for i := 0; i < 2; i++ {
+		if d := detail(t, expectStatus(t, e.chat(t, chatBody("m", false), nil), 502)); !strings.Contains(d, "not JSON") {
+			t.Errorf("reply %d: %q", i, d)
+		}
+	}
+	e.up.Enqueue("/v1/models", llmtest.JSON(200, `{"object":"list"}`), llmtest.Reply{Delay: 5 * time.Second, Body: llmtest.ModelList("a")})
+	if d := detail(t, expectStatus(t, e.do(t, "GET", "/v1/models", "", nil), 502)); !strings.Contains(d, "not an OpenAI model list") {
+		t.Errorf("models: %q", d)
+	}
+	if d := detail(t, expectStatus(t, e.do(t, "GET", "/v1/models", "", nil), 504)); !strings.Contains(d, "within 200ms") {
+		t.Errorf("slow models: %q", d)
+	}
+}
