@@ -63,6 +63,22 @@ func BenchmarkProxyStreams500(b *testing.B) {
 	proxyURL := "http://" + ln.Addr().String() + "/v1/chat/completions"
 	directURL := up.ts.URL + "/v1/chat/completions"
 
+	// Each round starts from the same quiet state: no idle connections left
+	// from the one before, and their goroutines gone.
+	quiet := runtime.NumGoroutine()
+	settle := func() {
+		srv.client.CloseIdleConnections()
+		for deadline := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > quiet && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	round := func(url string) ([]time.Duration, float64, int) {
+		b.StopTimer()
+		settle()
+		b.StartTimer()
+		return up.round(b, url)
+	}
+
 	var direct, proxied []time.Duration
 	var directMem, proxiedMem float64
 	lost := 0
@@ -74,11 +90,11 @@ func BenchmarkProxyStreams500(b *testing.B) {
 		var dm, pm float64
 		var dl, pl int
 		if i%2 == 0 {
-			d, dm, dl = up.round(b, directURL)
-			p, pm, pl = up.round(b, proxyURL)
+			d, dm, dl = round(directURL)
+			p, pm, pl = round(proxyURL)
 		} else {
-			p, pm, pl = up.round(b, proxyURL)
-			d, dm, dl = up.round(b, directURL)
+			p, pm, pl = round(proxyURL)
+			d, dm, dl = round(directURL)
 		}
 		direct, proxied = append(direct, d...), append(proxied, p...)
 		directMem += dm
