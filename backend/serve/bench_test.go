@@ -35,7 +35,9 @@ const (
 // read it. Reported: the per-event latency percentiles of both paths and
 // their difference (what the proxy adds), the memory the proxy holds per
 // open stream (heap and stacks with 500 streams open, minus the same for
-// the direct path), and the streams that lost an event (must be 0).
+// the direct path: the proxy's two connections, client side and upstream,
+// their buffers and four goroutines), and the streams that lost an event
+// (must be 0).
 //
 //	go test -run '^$' -bench ProxyStreams500 -benchtime 3x ./backend/serve/
 func BenchmarkProxyStreams500(b *testing.B) {
