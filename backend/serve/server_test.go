@@ -137,7 +137,7 @@ func TestServeTLSAndShutdown(t *testing.T) {
 		resp.Body.Close()
 		got <- string(b)
 	}()
-	waitFor(t, "the request to reach the upstream", func() bool { return up.Count(llmtest.ChatPath) == 1 })
+	waitFor(t, "the request to reach the upstream", func() bool { return up.Count(llmtest.ChatPath) == 2 })
 	cancel()
 	if body := <-got; !strings.Contains(body, "late") {
 		t.Errorf("the request in flight was cut by the shutdown: %s", body)
