@@ -5,6 +5,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -12,7 +15,9 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"murmur/backend/conversation"
 	"murmur/backend/llm/llmtest"
@@ -271,5 +276,61 @@ func TestCLIKeyComesFromStdinNeverArgs(t *testing.T) {
 		return nil
 	}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// murmur serve through the real binary: the settings' provider, the key
+// from the environment, a streamed reply through the proxy, a graceful stop.
+func TestServeProxiesTheProviderWithItsKey(t *testing.T) {
+	const key = "sk-served-key-0123456789"
+	api := httptest.NewServer(llmtest.NewDevHandler(llmtest.DevConfig{TokensPerSecond: 2000, Key: key}))
+	t.Cleanup(api.Close)
+	e := &e2e{t: t, bin: murmurBinary(t), home: t.TempDir(), api: api}
+	e.ok("provider", "add", "--preset", "custom", "--id", "fake", "--name", "Fake",
+		"--base-url", api.URL+"/v1", "--auth", "bearer", "--model", "fake-model", "--default")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := e.command("serve", "--listen", addr, "--provider", "fake", "--allow-no-origin")
+	cmd.Env = append(cmd.Env, "MURMUR_API_KEY_FAKE="+key)
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	base := "http://" + addr
+	for i := 0; ; i++ {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if i > 100 {
+			t.Fatalf("murmur serve did not come up: %v\n%s", err, logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	body := `{"model":"fake-model","stream":true,"messages":[{"role":"user","content":"/echo through the proxy"}]}`
+	resp, err := http.Post(base+"/v1/chat/completions", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "proxy") || !strings.Contains(string(b), "[DONE]") {
+		t.Fatalf("streamed reply: %d %s", resp.StatusCode, b)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("murmur serve after SIGTERM: %v\n%s", err, logs.String())
+	}
+	if strings.Contains(logs.String()+string(b), key) {
+		t.Fatal("the key appears in a response or the log")
 	}
 }

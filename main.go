@@ -28,7 +28,8 @@ var version = "dev"
 
 func main() {
 	if args := os.Args[1:]; cli.IsCommandLine(args) {
-		os.Exit(cli.Run(args, cli.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}, version, openForCommand))
+		os.Exit(cli.Run(args, cli.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr},
+			cli.Env{Version: version, Open: openForCommand}))
 	}
 	if err := runWindow(); err != nil {
 		fmt.Fprintln(os.Stderr, "murmur:", view.Readable(err))

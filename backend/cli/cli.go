@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 	"text/tabwriter"
 
@@ -46,6 +47,16 @@ type App interface {
 // returned func waits for replies being written and closes the app.
 type Opener func(ctx context.Context, sh shell.Shell, ev shell.Events) (App, func() error, error)
 
+// Env is what the command line runs with.
+type Env struct {
+	Version string
+	// Open opens the app for the commands that use it.
+	Open Opener
+	// Web holds the web app and the widget for `murmur serve` (the app at
+	// its root, the widget under "murmur/"); nil serves the API alone.
+	Web fs.FS
+}
+
 // IO is where a command reads and writes.
 type IO struct {
 	Stdin          io.Reader
@@ -71,6 +82,8 @@ func commands() []command {
 		{"models", "[--provider ID]", "fetch a provider's model list", (*runner).models},
 		{"provider", "list | add | set | remove", "manage providers", (*runner).provider},
 		{"key", "set | delete | status [PROVIDER]", "manage API keys (set reads the key from standard input)", (*runner).key},
+		{"serve", "[--listen ADDR] [--provider ID] [--allow-origin ORIGIN]... [--models A,B] [flags]",
+			"serve the web app and the widget, and proxy one provider with its key (see docs/serve.md)", (*runner).serve},
 	}
 }
 
@@ -100,13 +113,13 @@ func usagef(format string, args ...any) error {
 }
 
 // Run runs one command (args[0]) and returns the exit status.
-func Run(args []string, std IO, version string, open Opener) int {
+func Run(args []string, std IO, env Env) int {
 	switch args[0] {
 	case "help", "-h", "-help", "--help":
 		printUsage(std.Stdout)
 		return 0
 	case "version", "-version", "--version":
-		fmt.Fprintln(std.Stdout, "murmur", version)
+		fmt.Fprintln(std.Stdout, "murmur", env.Version)
 		return 0
 	}
 	var cmd *command
@@ -128,7 +141,7 @@ func Run(args []string, std IO, version string, open Opener) int {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	r := &runner{IO: std, ctx: ctx, open: open, events: make(chan chat.StreamEvent, 1024)}
+	r := &runner{IO: std, ctx: ctx, env: env, events: make(chan chat.StreamEvent, 1024)}
 	err := cmd.run(r, args[1:])
 	cancel()
 	if cerr := r.closeApp(); cerr != nil && err == nil {
@@ -163,7 +176,7 @@ func printUsage(w io.Writer) {
 type runner struct {
 	IO
 	ctx    context.Context
-	open   Opener
+	env    Env
 	app    App
 	close  func() error
 	events chan chat.StreamEvent
@@ -179,7 +192,7 @@ func (r *runner) openWith(t terminal) (App, error) {
 	if r.app != nil {
 		return r.app, nil
 	}
-	app, closeApp, err := r.open(r.ctx, t, streamEvents{ch: r.events})
+	app, closeApp, err := r.env.Open(r.ctx, t, streamEvents{ch: r.events})
 	if err != nil {
 		return nil, err
 	}

@@ -51,12 +51,12 @@ func run(t *testing.T, stdin string, args ...string) (app *fakeApp, opened bool,
 	t.Helper()
 	var o, e bytes.Buffer
 	app = &fakeApp{}
-	code = Run(args, IO{Stdin: strings.NewReader(stdin), Stdout: &o, Stderr: &e}, "1.2.3",
-		func(ctx context.Context, sh shell.Shell, ev shell.Events) (App, func() error, error) {
+	code = Run(args, IO{Stdin: strings.NewReader(stdin), Stdout: &o, Stderr: &e}, Env{Version: "1.2.3",
+		Open: func(ctx context.Context, sh shell.Shell, ev shell.Events) (App, func() error, error) {
 			opened = true
 			app.sh = sh
 			return app, func() error { return nil }, nil
-		})
+		}})
 	return app, opened, o.String(), e.String(), code
 }
 
@@ -120,10 +120,10 @@ func TestFilesReachTheAppThroughTheShell(t *testing.T) {
 
 func TestOpenFailureIsOneReadableLine(t *testing.T) {
 	var e bytes.Buffer
-	code := Run([]string{"list"}, IO{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &e}, "1",
-		func(context.Context, shell.Shell, shell.Events) (App, func() error, error) {
+	code := Run([]string{"list"}, IO{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &e}, Env{Version: "1",
+		Open: func(context.Context, shell.Shell, shell.Events) (App, func() error, error) {
 			return nil, nil, errors.New("find the data folder: HOME is not set; set HOME (or XDG_DATA_HOME) to an absolute folder")
-		})
+		}})
 	if code != 1 || strings.Count(e.String(), "\n") != 1 || strings.Count(e.String(), "find the data folder") != 1 {
 		t.Fatalf("exit %d stderr %q", code, e.String())
 	}

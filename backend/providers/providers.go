@@ -190,6 +190,17 @@ func (ps *Providers) key(ctx context.Context, p settings.Provider) (string, erro
 	return key, nil
 }
 
+// Endpoint returns provider id and its key, for `murmur serve`, which adds
+// the key to what it proxies there.
+func (ps *Providers) Endpoint(ctx context.Context, id string) (settings.Provider, string, error) {
+	p, err := ps.Provider(id)
+	if err != nil {
+		return p, "", err
+	}
+	key, err := ps.key(ctx, p)
+	return p, key, err
+}
+
 // call runs fn against provider id with its key.
 func call[T any](ctx context.Context, ps *Providers, id string, fn func(context.Context, llm.Provider, string) (T, error)) (T, settings.Provider, error) {
 	var zero T
