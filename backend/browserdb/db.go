@@ -320,12 +320,12 @@ func DeleteDatabase(ctx context.Context, name string) error {
 }
 
 // checkKey refuses keys that would not round-trip or would escape a prefix range.
-func checkKey(op, key string) error {
+func checkKey(key string) error {
 	if !utf8.ValidString(key) {
-		return fmt.Errorf("%s: key %q is not valid UTF-8", op, key)
+		return fmt.Errorf("key %q is not valid UTF-8", key)
 	}
 	if strings.ContainsRune(key, '\uffff') {
-		return fmt.Errorf("%s: key %q contains U+FFFF", op, key)
+		return fmt.Errorf("key %q contains U+FFFF", key)
 	}
 	return nil
 }

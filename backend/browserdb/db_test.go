@@ -63,6 +63,30 @@ func TestPutGetDeleteList(t *testing.T) {
 	if want := "a/1=value of a/1 a/10=value of a/10 a/2=value of a/2"; strings.Join(got, " ") != want {
 		t.Errorf("List(a/) = %v, want %s", got, want)
 	}
+	var pages []string
+	after := ""
+	for {
+		var page []Entry
+		err := db.View(ctx, []string{"kv"}, func(tx *Tx) (err error) {
+			page, err = tx.ListPage("kv", "a/", after, 2)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		var ks []string
+		for _, e := range page {
+			ks = append(ks, e.Key)
+		}
+		pages = append(pages, strings.Join(ks, ","))
+		after = page[len(page)-1].Key
+	}
+	if got := strings.Join(pages, " | "); got != "a/1,a/10 | a/2" {
+		t.Errorf("ListPage(a/, 2) pages = %s", got)
+	}
 	keys, err := db.Keys(ctx, "kv", "")
 	if err != nil || len(keys) != 6 {
 		t.Errorf("Keys() = %v, %v; want all 6", keys, err)

@@ -52,24 +52,3 @@ func arg(args []js.Value) js.Value {
 	}
 	return args[0]
 }
-
-// toJS copies b into a new Uint8Array.
-func toJS(b []byte) js.Value {
-	a := js.Global().Get("Uint8Array").New(len(b))
-	if len(b) > 0 {
-		js.CopyBytesToJS(a, b)
-	}
-	return a
-}
-
-// fromJS copies a Uint8Array (as stored by toJS) into Go memory.
-func fromJS(v js.Value) ([]byte, bool) {
-	if v.Type() != js.TypeObject || !v.InstanceOf(js.Global().Get("Uint8Array")) {
-		return nil, false
-	}
-	b := make([]byte, v.Get("byteLength").Int())
-	if len(b) > 0 {
-		js.CopyBytesToGo(b, v)
-	}
-	return b, true
-}
