@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,10 @@ const tmpSuffix = ".tmp"
 // On any error before the rename the target is untouched and the temporary
 // file is removed. With durable false the fsyncs are skipped (benchmarks).
 func writeAtomic(fs fsys, dir, name string, data []byte, durable bool) (err error) {
+	if r, ok := fs.(replacer); ok {
+		_, err := r.replace(filepath.Join(dir, name), data, 0o600)
+		return err
+	}
 	var rnd [6]byte
 	if _, err := rand.Read(rnd[:]); err != nil {
 		return fmt.Errorf("make temporary name: %w", err)
@@ -56,6 +61,13 @@ func writeAtomic(fs fsys, dir, name string, data []byte, durable bool) (err erro
 		}
 	}
 	return nil
+}
+
+// replacer is a file system that replaces a file atomically by itself (the
+// browser's: in one transaction), without a temporary file; it returns the
+// new file's stat.
+type replacer interface {
+	replace(path string, data []byte, perm os.FileMode) (fs.FileInfo, error)
 }
 
 // dirSyncError is returned when everything but the final folder fsync

@@ -65,15 +65,12 @@ func setMtime(t *testing.T, path string, mtime time.Time) {
 func dropIndex(t *testing.T, dir string) {
 	t.Helper()
 	f := newIDBFS(testDB(t, dir))
-	err := f.update([]string{catalogStore, textsStore}, func(tx *browserdb.Tx) error {
+	err := f.update([]string{catalogStore, textsStore, searchStore}, func(tx *browserdb.Tx) error {
 		prefix := dir + "/" + convDirName + "/"
 		if err := tx.Delete(catalogStore, "index:"+prefix); err != nil {
 			return err
 		}
-		if err := tx.DeletePrefix(catalogStore, prefix); err != nil {
-			return err
-		}
-		return tx.DeletePrefix(textsStore, prefix)
+		return clearIndex(tx, prefix)
 	})
 	if err != nil {
 		t.Fatal(err)

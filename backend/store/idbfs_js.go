@@ -29,12 +29,13 @@ const (
 	// blobsStore maps a blob id to a file's content. A rename moves the
 	// metadata only, so replacing a file is one small transaction.
 	blobsStore = "blobs"
-	// catalogStore and textsStore hold the index (see idbIndex).
+	// catalogStore, textsStore and searchStore hold the index (see idbIndex).
 	catalogStore = "catalog"
 	textsStore   = "texts"
+	searchStore  = "search"
 )
 
-var browserStores = []string{filesStore, blobsStore, catalogStore, textsStore}
+var browserStores = []string{filesStore, blobsStore, catalogStore, textsStore, searchStore}
 
 // idbFS is the store's file system in the browser: files and folders in
 // IndexedDB. Every change is one transaction, so a write cut short by a
@@ -235,7 +236,7 @@ func pathError(op, p string, err error) error {
 }
 
 // OpenFile opens name for writing. Supported: write-only or read-write with
-// O_CREATE, O_EXCL and O_TRUNC; the content is written by Sync or Close.
+// O_CREATE, O_EXCL and O_TRUNC; the content is stored at Close.
 func (f *idbFS) OpenFile(name string, flag int, perm os.FileMode) (file, error) {
 	p, err := clean("open", name)
 	if err != nil {
@@ -289,8 +290,6 @@ type idbFile struct {
 	flag       int
 	perm       fs.FileMode
 	buf        []byte
-	written    bool // stored at least once (then it exists: no more O_EXCL)
-	dirty      bool
 	closed     bool
 }
 
@@ -301,44 +300,37 @@ func (w *idbFile) Write(p []byte) (int, error) {
 		return 0, &fs.PathError{Op: "write", Path: w.name, Err: fs.ErrClosed}
 	}
 	w.buf = append(w.buf, p...)
-	w.dirty = true
 	return len(p), nil
 }
 
-// Sync stores what was written so far (one transaction).
+// Sync does nothing: the file is stored whole, in one transaction, at
+// Close; until then there is nothing in the browser to flush.
 func (w *idbFile) Sync() error {
 	if w.closed {
 		return &fs.PathError{Op: "sync", Path: w.name, Err: fs.ErrClosed}
 	}
-	return w.store("sync")
+	return nil
 }
 
-// Close stores what was written since the last Sync.
+// Close stores the file: what was written, in one transaction.
 func (w *idbFile) Close() error {
 	if w.closed {
 		return &fs.PathError{Op: "close", Path: w.name, Err: fs.ErrClosed}
 	}
-	err := w.store("close")
+	_, err := w.store("close")
 	w.closed = true
 	w.buf = nil
 	return err
 }
 
-func (w *idbFile) store(op string) error {
-	if !w.dirty && w.written {
-		return nil
-	}
+func (w *idbFile) store(op string) (fileMeta, error) {
 	blob, err := newBlobID()
 	if err != nil {
-		return &fs.PathError{Op: op, Path: w.name, Err: err}
-	}
-	flag := w.flag
-	if w.written {
-		flag = os.O_WRONLY | os.O_TRUNC
+		return fileMeta{}, &fs.PathError{Op: op, Path: w.name, Err: err}
 	}
 	meta := fileMeta{perm: w.perm, size: int64(len(w.buf)), mtime: w.fs.now(), blob: blob}
 	err = w.fs.update([]string{filesStore, blobsStore}, func(tx *browserdb.Tx) error {
-		if err := checkCreate(tx, w.path, flag); err != nil {
+		if err := checkCreate(tx, w.path, w.flag); err != nil {
 			return err
 		}
 		old, ok, err := getMeta(tx, w.path)
@@ -356,11 +348,23 @@ func (w *idbFile) store(op string) error {
 		}
 		return nil
 	})
+	return meta, pathError("write", w.name, err)
+}
+
+// replace writes data as the whole content of name in one transaction:
+// another tab, or this one after it was closed mid-write, sees the old
+// content or the new, never a mix. It returns the new file's stat.
+func (f *idbFS) replace(name string, data []byte, perm os.FileMode) (fs.FileInfo, error) {
+	p, err := clean("open", name)
 	if err != nil {
-		return pathError("write", w.name, err)
+		return nil, err
 	}
-	w.written, w.dirty = true, false
-	return nil
+	w := &idbFile{fs: f, name: name, path: p, flag: os.O_WRONLY | os.O_CREATE | os.O_TRUNC, perm: perm.Perm(), buf: data}
+	meta, err := w.store("write")
+	if err != nil {
+		return nil, err
+	}
+	return fileInfo{name: path.Base(p), meta: meta}, nil
 }
 
 // ReadFile returns the content of name.

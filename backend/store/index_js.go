@@ -8,26 +8,28 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"murmur/backend/browserdb"
 	"murmur/backend/conversation"
 )
 
 // The browser has no SQLite. On a browser database (WithBrowserDB) the index
-// is two object stores beside the files: one list row (catalogStore) and one
-// record of texts (textsStore) per conversation, keyed by the path of its
-// file, written together in one transaction after the file. They are
-// reconciled with the files by size and modification time at Open, as the
-// SQLite index is: unchanged files are not read. The rows are read before
-// Open returns and the list is served from memory; the texts are read in
-// the background and kept in memory folded (lowercase, no diacritics), so a
-// search scans memory and reads only the texts of the page's hits for their
-// snippets. Hits come in list order (pinned, then most recent), as the
-// files-only catalog gives them.
+// is three object stores beside the files, with one record per conversation
+// under the path of its file, written together in one transaction after the
+// file: its list row (catalogStore), its texts (textsStore, one record per
+// text, the title first, then every message: the snippets of a page of hits
+// are cut from them) and the same texts folded for the search (searchStore:
+// lowercase words without diacritics, see foldedTexts). They
+// are reconciled with the files by size and modification time at Open, as
+// the SQLite index is: unchanged files are not read. The rows are read before
+// Open returns and the list is served from memory; the folded texts are read
+// in the background, a page at a time, and kept in memory, so that a search
+// scans memory and reads only the texts of its page's hits. Hits come in
+// list order (pinned, then most recent), as the files-only catalog gives them.
 //
 // A js build on plain files (Node) has no index: the files-only catalog.
 
@@ -53,14 +55,17 @@ type idbIndex struct {
 	mu    sync.RWMutex // guards the fields below
 	known map[string]indexedFile
 	texts map[string]*foldedTexts
-	// touched records the conversations written while the texts were
-	// loading: their stored texts are older than those in memory.
+	// touched records the conversations written while the folded texts
+	// were loading: what is stored of them is older than what is in memory.
 	touched    map[string]bool
 	textsErr   error
 	textsReady chan struct{}
 }
 
 func (ix *idbIndex) key(id string) string { return ix.prefix + id + fileExt }
+
+// textKey is the key of text k of conversation id in textsStore.
+func (ix *idbIndex) textKey(id string, k int) string { return ix.key(id) + "#" + strconv.Itoa(k) }
 
 func (ix *idbIndex) markerKey() string { return "index:" + ix.prefix }
 
@@ -159,11 +164,8 @@ func (ix *idbIndex) loadRows(ctx context.Context, s *Store) (fresh bool, err err
 		return false, fmt.Errorf("read index: %w", err)
 	}
 	if len(marker) != 1 || marker[0] != catalogVersion {
-		err := ix.fs.updateOn(ix.db, []string{catalogStore, textsStore}, func(tx *browserdb.Tx) error {
-			if err := tx.DeletePrefix(catalogStore, ix.prefix); err != nil {
-				return err
-			}
-			if err := tx.DeletePrefix(textsStore, ix.prefix); err != nil {
+		err := ix.fs.updateOn(ix.db, []string{catalogStore, textsStore, searchStore}, func(tx *browserdb.Tx) error {
+			if err := clearIndex(tx, ix.prefix); err != nil {
 				return err
 			}
 			return tx.Put(catalogStore, ix.markerKey(), []byte{catalogVersion})
@@ -186,23 +188,35 @@ func (ix *idbIndex) loadRows(ctx context.Context, s *Store) (fresh bool, err err
 	return false, nil
 }
 
-// loadTexts reads every stored text into memory. Texts that do not decode
-// are taken from the conversation's file instead.
+// loadTexts reads the folded texts into memory, a page at a time, letting
+// the page's other work run in between. Those that are missing or damaged
+// are made from the conversation's file.
 func (ix *idbIndex) loadTexts(ctx context.Context, s *Store) {
-	var all []browserdb.Entry
-	err := ix.db.View(ctx, []string{textsStore}, func(tx *browserdb.Tx) (err error) {
-		all, err = tx.List(textsStore, ix.prefix)
-		return err
-	})
-	loaded := make(map[string]*foldedTexts, len(all))
-	for _, e := range all {
-		id := strings.TrimSuffix(e.Key[len(ix.prefix):], fileExt)
-		ts, derr := decodeTexts(e.Value)
-		if derr != nil {
-			s.log.Warn("store: the search texts of a conversation are damaged; reading its file", "conversation", id, "err", derr)
-			continue
+	const page = 64
+	loaded := make(map[string]*foldedTexts, len(ix.known))
+	var err error
+	for after := ""; ; {
+		var es []browserdb.Entry
+		err = ix.db.View(ctx, []string{searchStore}, func(tx *browserdb.Tx) (err error) {
+			es, err = tx.ListPage(searchStore, ix.prefix, after, page)
+			return err
+		})
+		if err != nil || len(es) == 0 {
+			break
 		}
-		loaded[id] = foldTexts(ts)
+		for _, e := range es {
+			id := strings.TrimSuffix(e.Key[len(ix.prefix):], fileExt)
+			ft, derr := decodeFolded(e.Value)
+			if derr != nil {
+				s.log.Warn("store: the search texts of a conversation are damaged; reading its file", "conversation", id, "err", derr)
+				continue
+			}
+			loaded[id] = ft
+		}
+		after = es[len(es)-1].Key
+		// Let the event loop run: the page stays responsive, and other
+		// calls into the store get their answers from the database.
+		time.Sleep(time.Millisecond)
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -250,140 +264,28 @@ func textsOf(c *conversation.Conversation) []text {
 	return ts
 }
 
-const textsVersion = 1
+const textVersion = 1
 
-// encodeTexts stores texts as a version byte and, per text, its id and body
-// each preceded by its length.
-func encodeTexts(ts []text) []byte {
-	n := 1
-	for _, t := range ts {
-		n += len(t.id) + len(t.body) + 2*binary.MaxVarintLen32
-	}
-	b := make([]byte, 0, n)
-	b = append(b, textsVersion)
-	for _, t := range ts {
-		b = binary.AppendUvarint(b, uint64(len(t.id)))
-		b = append(b, t.id...)
-		b = binary.AppendUvarint(b, uint64(len(t.body)))
-		b = append(b, t.body...)
-	}
-	return b
+// encodeText stores a text as a version byte, the length of its id, its
+// id and its body.
+func encodeText(t text) []byte {
+	b := make([]byte, 0, 1+binary.MaxVarintLen32+len(t.id)+len(t.body))
+	b = append(b, textVersion)
+	b = binary.AppendUvarint(b, uint64(len(t.id)))
+	b = append(b, t.id...)
+	return append(b, t.body...)
 }
 
-func decodeTexts(b []byte) ([]text, error) {
-	if len(b) == 0 || b[0] != textsVersion {
-		return nil, errors.New("unknown format")
+func decodeText(b []byte) (text, error) {
+	if len(b) == 0 || b[0] != textVersion {
+		return text{}, errors.New("unknown format")
 	}
-	b = b[1:]
-	next := func() (string, error) {
-		n, k := binary.Uvarint(b)
-		if k <= 0 || uint64(len(b)-k) < n {
-			return "", errors.New("truncated")
-		}
-		s := string(b[k : k+int(n)])
-		b = b[k+int(n):]
-		return s, nil
+	n, k := binary.Uvarint(b[1:])
+	if k <= 0 || uint64(len(b)-1-k) < n {
+		return text{}, errors.New("truncated")
 	}
-	var ts []text
-	for len(b) > 0 {
-		id, err := next()
-		if err != nil {
-			return nil, err
-		}
-		body, err := next()
-		if err != nil {
-			return nil, err
-		}
-		ts = append(ts, text{id, body})
-	}
-	return ts, nil
-}
-
-// foldedTexts is what the search scans: the folded texts of one
-// conversation, each followed by a newline (never part of a word), and where
-// each ends.
-type foldedTexts struct {
-	all  string
-	ends []int32
-}
-
-func foldTexts(ts []text) *foldedTexts {
-	var b strings.Builder
-	ends := make([]int32, len(ts))
-	for i, t := range ts {
-		b.WriteString(fold(t.body))
-		ends[i] = int32(b.Len())
-		b.WriteByte('\n')
-	}
-	return &foldedTexts{all: b.String(), ends: ends}
-}
-
-// find returns the index of the first text in which every term starts a
-// word, or -1. terms are folded, longest first (the rarest, most likely).
-func (f *foldedTexts) find(terms []string) int {
-	for _, t := range terms {
-		if !strings.Contains(f.all, t) {
-			return -1
-		}
-	}
-	first, rest := terms[0], terms[1:]
-	seg := 0
-	for pos := 0; pos < len(f.all); {
-		i := strings.Index(f.all[pos:], first)
-		if i < 0 {
-			return -1
-		}
-		p := pos + i
-		if !wordStart(f.all, p) {
-			pos = p + 1
-			continue
-		}
-		for int(f.ends[seg]) < p {
-			seg++
-		}
-		start := 0
-		if seg > 0 {
-			start = int(f.ends[seg-1]) + 1
-		}
-		body := f.all[start:f.ends[seg]]
-		all := true
-		for _, t := range rest {
-			if !hasWordPrefix(body, t) {
-				all = false
-				break
-			}
-		}
-		if all {
-			return seg
-		}
-		pos = int(f.ends[seg]) + 1
-		seg++
-	}
-	return -1
-}
-
-// wordStart reports whether a word starts at byte p of s.
-func wordStart(s string, p int) bool {
-	if p == 0 {
-		return true
-	}
-	r, _ := utf8.DecodeLastRuneInString(s[:p])
-	return !isWordRune(r)
-}
-
-// hasWordPrefix reports whether some word of s starts with t.
-func hasWordPrefix(s, t string) bool {
-	for pos := 0; pos < len(s); {
-		i := strings.Index(s[pos:], t)
-		if i < 0 {
-			return false
-		}
-		if wordStart(s, pos+i) {
-			return true
-		}
-		pos += i + 1
-	}
-	return false
+	b = b[1+k:]
+	return text{id: string(b[:n]), body: string(b[n:])}, nil
 }
 
 func (ix *idbIndex) list(ctx context.Context, q ListQuery) (Page[Summary], error) {
@@ -409,15 +311,14 @@ func (ix *idbIndex) search(ctx context.Context, q SearchQuery) (Page[Hit], error
 	if err := ix.waitTexts(ctx); err != nil {
 		return Page[Hit]{}, err
 	}
-	scan := append([]string(nil), terms...)
-	for i := 1; i < len(scan); i++ { // longest first
-		for j := i; j > 0 && len(scan[j]) > len(scan[j-1]); j-- {
-			scan[j], scan[j-1] = scan[j-1], scan[j]
-		}
+	hashes := make([]uint64, len(terms))
+	for i, t := range terms {
+		hashes[i] = termHash(t)
 	}
 	type found struct {
 		sum Summary
 		k   int
+		ft  *foldedTexts
 	}
 	var hits []found
 	cands := ix.mem.sorted(q.Archived)
@@ -428,8 +329,8 @@ func (ix *idbIndex) search(ctx context.Context, q SearchQuery) (Page[Hit], error
 			return Page[Hit]{}, ctx.Err()
 		}
 		if ft := ix.texts[sum.ID]; ft != nil {
-			if k := ft.find(scan); k >= 0 {
-				hits = append(hits, found{sum, k})
+			if k := ft.find(terms, hashes); k >= 0 {
+				hits = append(hits, found{sum, k, ft})
 			}
 		}
 	}
@@ -446,7 +347,7 @@ func (ix *idbIndex) search(ctx context.Context, q SearchQuery) (Page[Hit], error
 	var keys []string
 	for _, h := range window {
 		if h.k > 0 {
-			keys = append(keys, ix.key(h.sum.ID))
+			keys = append(keys, ix.textKey(h.sum.ID, h.k))
 		}
 	}
 	var stored [][]byte
@@ -464,20 +365,24 @@ func (ix *idbIndex) search(ctx context.Context, q SearchQuery) (Page[Hit], error
 		hit := Hit{Summary: h.sum}
 		body := h.sum.Title
 		if h.k > 0 {
-			ts, err := decodeTexts(stored[0])
+			t, err := decodeText(stored[0])
 			stored = stored[1:]
-			if err != nil || h.k >= len(ts) {
-				// Changed or damaged since: the file says what it holds now.
+			if err == nil && textSum(t) != h.ft.sums[h.k] {
+				err = errors.New("not the text searched")
+			}
+			if err != nil {
+				// Missing or damaged: the file says what it holds.
 				c, rerr := ix.read(h.sum.ID)
 				if rerr != nil {
 					continue
 				}
-				ts = textsOf(c)
+				ts := textsOf(c)
 				if h.k >= len(ts) {
 					continue
 				}
+				t = ts[h.k]
 			}
-			hit.MessageID, body = ts[h.k].id, ts[h.k].body
+			hit.MessageID, body = t.id, t.body
 		}
 		if ok, segs := mt.match(body); ok {
 			hit.Snippet = segs
@@ -502,30 +407,56 @@ func (ix *idbIndex) putMessage(ctx context.Context, c *conversation.Conversation
 func (ix *idbIndex) putMany(ctx context.Context, ls []loaded) error {
 	rows := make([][]byte, len(ls))
 	texts := make([][]text, len(ls))
+	folded := make([]*foldedTexts, len(ls))
+	old := make([]*foldedTexts, len(ls))
 	for i, l := range ls {
 		b, err := json.Marshal(rowOf(l.c, l.st))
 		if err != nil {
 			return fmt.Errorf("index %s: %w", l.c.ID, err)
 		}
-		rows[i], texts[i] = b, textsOf(l.c)
+		texts[i] = textsOf(l.c)
+		rows[i], folded[i] = b, foldTexts(texts[i])
 	}
-	err := ix.fs.updateOn(ix.db, []string{catalogStore, textsStore}, func(tx *browserdb.Tx) error {
+	ix.mu.RLock()
+	for i, l := range ls {
+		old[i] = ix.texts[l.c.ID]
+	}
+	ix.mu.RUnlock()
+	err := ix.fs.updateOn(ix.db, []string{catalogStore, textsStore, searchStore}, func(tx *browserdb.Tx) error {
 		for i, l := range ls {
-			if err := tx.Put(catalogStore, ix.key(l.c.ID), rows[i]); err != nil {
+			key := ix.key(l.c.ID)
+			if err := tx.Put(catalogStore, key, rows[i]); err != nil {
 				return err
 			}
-			if err := tx.Put(textsStore, ix.key(l.c.ID), encodeTexts(texts[i])); err != nil {
+			if err := tx.Put(searchStore, key, folded[i].encode()); err != nil {
 				return err
+			}
+			// Only the texts that changed (usually the last message).
+			if old[i] == nil {
+				if err := tx.DeletePrefix(textsStore, key+"#"); err != nil {
+					return err
+				}
+			}
+			for k, t := range texts[i] {
+				if old[i] != nil && k < len(old[i].sums) && old[i].sums[k] == folded[i].sums[k] {
+					continue
+				}
+				if err := tx.Put(textsStore, ix.textKey(l.c.ID, k), encodeText(t)); err != nil {
+					return err
+				}
+			}
+			if old[i] != nil {
+				for k := len(texts[i]); k < len(old[i].sums); k++ {
+					if err := tx.Delete(textsStore, ix.textKey(l.c.ID, k)); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("index: %w", err)
-	}
-	folded := make([]*foldedTexts, len(ls))
-	for i := range ls {
-		folded[i] = foldTexts(texts[i])
 	}
 	ix.mu.Lock()
 	for i, l := range ls {
@@ -543,11 +474,14 @@ func (ix *idbIndex) putMany(ctx context.Context, ls []loaded) error {
 }
 
 func (ix *idbIndex) remove(ctx context.Context, id string) error {
-	err := ix.fs.updateOn(ix.db, []string{catalogStore, textsStore}, func(tx *browserdb.Tx) error {
+	err := ix.fs.updateOn(ix.db, []string{catalogStore, textsStore, searchStore}, func(tx *browserdb.Tx) error {
 		if err := tx.Delete(catalogStore, ix.key(id)); err != nil {
 			return err
 		}
-		return tx.Delete(textsStore, ix.key(id))
+		if err := tx.Delete(searchStore, ix.key(id)); err != nil {
+			return err
+		}
+		return tx.DeletePrefix(textsStore, ix.key(id)+"#")
 	})
 	if err != nil {
 		return fmt.Errorf("index: %w", err)
@@ -569,15 +503,22 @@ func (ix *idbIndex) close() error {
 
 // discard removes the index; the next Open rebuilds it from the files.
 func (ix *idbIndex) discard() error {
-	return ix.fs.updateOn(ix.fs.db, []string{catalogStore, textsStore}, func(tx *browserdb.Tx) error {
+	return ix.fs.updateOn(ix.fs.db, []string{catalogStore, textsStore, searchStore}, func(tx *browserdb.Tx) error {
 		if err := tx.Delete(catalogStore, ix.markerKey()); err != nil {
 			return err
 		}
-		if err := tx.DeletePrefix(catalogStore, ix.prefix); err != nil {
+		return clearIndex(tx, ix.prefix)
+	})
+}
+
+// clearIndex deletes every record of the index under prefix.
+func clearIndex(tx *browserdb.Tx, prefix string) error {
+	for _, store := range []string{catalogStore, textsStore, searchStore} {
+		if err := tx.DeletePrefix(store, prefix); err != nil {
 			return err
 		}
-		return tx.DeletePrefix(textsStore, ix.prefix)
-	})
+	}
+	return nil
 }
 
 func (ix *idbIndex) streamingIDs(context.Context) ([]string, error) {

@@ -402,6 +402,13 @@ func (s *Store) save(ctx context.Context, c *conversation.Conversation) error {
 
 // write replaces the file of id and returns its new stat.
 func (s *Store) write(id string, b []byte) (fileStat, error) {
+	if r, ok := s.fs.(replacer); ok {
+		fi, err := r.replace(s.path(id), b, 0o600)
+		if err != nil {
+			return fileStat{}, err
+		}
+		return statOf(fi), nil
+	}
 	err := writeAtomic(s.fs, s.convDir, id+fileExt, b, s.durable)
 	var dse *dirSyncError
 	if errors.As(err, &dse) {
