@@ -2,7 +2,7 @@
 #   make run     build and start the desktop app
 #   make test    every check CI runs
 #   make build   release binary in build/bin/
-#   make bench   Go benchmarks
+#   make bench   Go benchmarks (native, then the store in Chromium)
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -34,7 +34,7 @@ WASM_PKGS := ./backend/...
 FRONTEND_STAMP := frontend/node_modules/.murmur-installed
 
 .PHONY: run build binary test bench deps deps-test tools frontend frontend-deps \
-	check-format vet go-test frontend-check frontend-test ui-test wasm bindings-check smoke keyring-test \
+	check-format vet go-test frontend-check frontend-test ui-test wasm wasm-test wasm-bench bindings-check smoke keyring-test \
 	bindings fake-api clean
 
 ## ---- set-up -------------------------------------------------------------
@@ -81,7 +81,7 @@ bindings: tools frontend-deps
 ## ---- checks -------------------------------------------------------------
 
 test: deps-test tools frontend
-	$(MAKE) --no-print-directory check-format vet go-test frontend-check frontend-test ui-test wasm bindings-check
+	$(MAKE) --no-print-directory check-format vet go-test frontend-check frontend-test ui-test wasm wasm-test bindings-check
 	$(MAKE) --no-print-directory binary
 	$(MAKE) --no-print-directory smoke keyring-test
 
@@ -113,6 +113,18 @@ wasm:
 	GOOS=js GOARCH=wasm $(GO) build -trimpath $(WASM_PKGS)
 	@echo "wasm: backend/... builds and App type-checks for GOOS=js GOARCH=wasm"
 
+# The Go tests of the browser storage, compiled for GOOS=js GOARCH=wasm and
+# run on pages of Debian's Chromium (scripts/wasm-test.mjs; nothing is
+# downloaded): IndexedDB, Web Locks, tabs killed mid-write, a full quota.
+WASM_EXEC := node $(CURDIR)/scripts/wasm-test.mjs
+WASM_TEST_PKGS := ./backend/browserdb/... ./backend/store/
+wasm-test: frontend-deps
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -p 1 -exec "$(WASM_EXEC)" $(WASM_TEST_PKGS)
+
+# The store in the browser at 1,000 conversations / 100,000 messages (issue 12's budgets).
+wasm-bench: frontend-deps
+	GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -timeout 30m -exec "$(WASM_EXEC)" ./backend/store/
+
 # The committed bindings must match what the CLI generates from App now.
 bindings-check: tools
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
@@ -134,6 +146,7 @@ keyring-test:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./backend/...
+	$(MAKE) --no-print-directory wasm-bench
 
 # A fake OpenAI-compatible API on loopback, to try Murmur without a key:
 #   make fake-api RATE=40 DELAY=5s   (DELAY mimics Swarms' silence before the first token)
