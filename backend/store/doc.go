@@ -28,5 +28,15 @@
 // ignoring case and diacritics; quotes and operators are not syntax. Hits
 // carry snippets as segments with the matching words flagged, never HTML.
 //
+// In the browser (GOOS=js, WithBrowserDB) the same layout lives in an
+// IndexedDB database instead of files: a write is one transaction, so closing
+// the tab mid-write leaves the previous version; a full quota fails it with
+// ErrDiskFull in the browser's words. The lock is a Web Lock: a second tab
+// gets ErrLocked ("Murmur is open in another tab of this browser") unless it
+// takes over (WithStealLock), and the tab that loses it is told
+// (WithOnLockLost) and can no longer write. The index is kept in the same
+// database (list rows, texts and folded texts per conversation, see
+// index_js.go) and reconciled with the files as the SQLite one is.
+//
 // A Store is safe for concurrent use by many goroutines.
 package store

@@ -39,8 +39,10 @@ var browserStores = []string{filesStore, blobsStore, catalogStore, textsStore, s
 
 // idbFS is the store's file system in the browser: files and folders in
 // IndexedDB. Every change is one transaction, so a write cut short by a
-// closed tab leaves nothing half done: the temporary file the atomic
-// replace writes exists whole or not at all, and the rename over the target
+// closed tab leaves nothing half done. The store replaces a file with
+// replace, one transaction that puts the new content and drops the old;
+// through OpenFile and Rename (the atomic replace of other file systems) the
+// temporary file exists whole or not at all, and the rename over the target
 // switches it from the old content to the new at once.
 //
 // Once the store's lock is taken (lock), every change also checks, in its
@@ -246,7 +248,8 @@ func (f *idbFS) OpenFile(name string, flag int, perm os.FileMode) (file, error) 
 		return nil, &fs.PathError{Op: "open", Path: name, Err: errors.New("the browser file system opens files for writing only, without O_APPEND")}
 	}
 	err = f.view([]string{filesStore}, func(tx *browserdb.Tx) error {
-		return checkCreate(tx, p, flag)
+		_, _, err := checkCreate(tx, p, flag)
+		return err
 	})
 	if err != nil {
 		return nil, pathError("open", name, err)
@@ -254,33 +257,64 @@ func (f *idbFS) OpenFile(name string, flag int, perm os.FileMode) (file, error) 
 	return &idbFile{fs: f, name: name, path: p, flag: flag, perm: perm.Perm()}, nil
 }
 
-// checkCreate checks that p may be created or truncated with flag.
-func checkCreate(tx *browserdb.Tx, p string, flag int) error {
-	m, ok, err := getMeta(tx, p)
+// checkCreate checks that p may be created or truncated with flag, and
+// returns what is there now (ok false: nothing).
+func checkCreate(tx *browserdb.Tx, p string, flag int) (old fileMeta, ok bool, err error) {
+	ms, err := getMetas(tx, p, path.Dir(p))
 	if err != nil {
-		return err
+		return fileMeta{}, false, err
 	}
+	m, parent := ms[0], ms[1]
 	switch {
-	case ok && m.dir:
-		return syscall.EISDIR
-	case ok && flag&os.O_CREATE != 0 && flag&os.O_EXCL != 0:
-		return fs.ErrExist
-	case ok && flag&os.O_TRUNC == 0:
-		return errors.New("the browser file system only replaces a file whole (O_TRUNC)")
-	case !ok && flag&os.O_CREATE == 0:
-		return fs.ErrNotExist
+	case m != nil && m.dir:
+		return fileMeta{}, false, syscall.EISDIR
+	case m != nil && flag&os.O_CREATE != 0 && flag&os.O_EXCL != 0:
+		return fileMeta{}, false, fs.ErrExist
+	case m != nil && flag&os.O_TRUNC == 0:
+		return fileMeta{}, false, errors.New("the browser file system only replaces a file whole (O_TRUNC)")
+	case m == nil && flag&os.O_CREATE == 0:
+		return fileMeta{}, false, fs.ErrNotExist
+	case parent == nil:
+		return fileMeta{}, false, fs.ErrNotExist
+	case !parent.dir:
+		return fileMeta{}, false, syscall.ENOTDIR
 	}
-	parent, ok, err := getMeta(tx, path.Dir(p))
+	if m == nil {
+		return fileMeta{}, false, nil
+	}
+	return *m, true, nil
+}
+
+// getMetas reads the entries of paths at once; nil where there is none.
+func getMetas(tx *browserdb.Tx, paths ...string) ([]*fileMeta, error) {
+	keys := make([]string, 0, len(paths))
+	for _, p := range paths {
+		if p != "/" {
+			keys = append(keys, p)
+		}
+	}
+	vals, err := tx.GetMany(filesStore, keys)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if !ok {
-		return fs.ErrNotExist
+	out := make([]*fileMeta, len(paths))
+	for i, p := range paths {
+		if p == "/" {
+			out[i] = &fileMeta{dir: true, perm: 0o700}
+			continue
+		}
+		b := vals[0]
+		vals = vals[1:]
+		if b == nil {
+			continue
+		}
+		m, err := decodeMeta(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		out[i] = &m
 	}
-	if !parent.dir {
-		return syscall.ENOTDIR
-	}
-	return nil
+	return out, nil
 }
 
 // idbFile gathers what is written and stores it whole.
@@ -330,10 +364,7 @@ func (w *idbFile) store(op string) (fileMeta, error) {
 	}
 	meta := fileMeta{perm: w.perm, size: int64(len(w.buf)), mtime: w.fs.now(), blob: blob}
 	err = w.fs.update([]string{filesStore, blobsStore}, func(tx *browserdb.Tx) error {
-		if err := checkCreate(tx, w.path, w.flag); err != nil {
-			return err
-		}
-		old, ok, err := getMeta(tx, w.path)
+		old, ok, err := checkCreate(tx, w.path, w.flag)
 		if err != nil {
 			return err
 		}

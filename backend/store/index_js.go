@@ -18,18 +18,20 @@ import (
 )
 
 // The browser has no SQLite. On a browser database (WithBrowserDB) the index
-// is three object stores beside the files, with one record per conversation
-// under the path of its file, written together in one transaction after the
-// file: its list row (catalogStore), its texts (textsStore, one record per
-// text, the title first, then every message: the snippets of a page of hits
-// are cut from them) and the same texts folded for the search (searchStore:
-// lowercase words without diacritics, see foldedTexts). They
-// are reconciled with the files by size and modification time at Open, as
-// the SQLite index is: unchanged files are not read. The rows are read before
-// Open returns and the list is served from memory; the folded texts are read
-// in the background, a page at a time, and kept in memory, so that a search
-// scans memory and reads only the texts of its page's hits. Hits come in
-// list order (pinned, then most recent), as the files-only catalog gives them.
+// is three object stores beside the files, written in one transaction after
+// each file, under the path of the file: the conversation's list row
+// (catalogStore); its texts, the title and then every message, one record
+// each (textsStore: the snippets of a page of hits are cut from them); and
+// those texts folded for the search, one record per conversation
+// (searchStore: lowercase words without diacritics, see foldedTexts).
+//
+// The index is reconciled with the files by size and modification time at
+// Open, as the SQLite index is: unchanged files are not read. The rows are
+// read before Open returns and the list is served from memory; the folded
+// texts are read in the background, a page at a time, and kept in memory,
+// so that a search scans memory and reads only the texts of its page's hits.
+// Hits come in list order (pinned, then most recent), as the files-only
+// catalog gives them.
 //
 // A js build on plain files (Node) has no index: the files-only catalog.
 
@@ -193,7 +195,7 @@ func (ix *idbIndex) loadRows(ctx context.Context, s *Store) (fresh bool, err err
 // are made from the conversation's file.
 func (ix *idbIndex) loadTexts(ctx context.Context, s *Store) {
 	const page = 64
-	loaded := make(map[string]*foldedTexts, len(ix.known))
+	loaded := make(map[string]*foldedTexts)
 	var err error
 	for after := ""; ; {
 		var es []browserdb.Entry
@@ -218,6 +220,20 @@ func (ix *idbIndex) loadTexts(ctx context.Context, s *Store) {
 		// calls into the store get their answers from the database.
 		time.Sleep(time.Millisecond)
 	}
+	// Conversations listed without texts (damaged, or missing): from the file.
+	ix.mu.RLock()
+	var missing []string
+	for id := range ix.known {
+		if loaded[id] == nil && !ix.touched[id] {
+			missing = append(missing, id)
+		}
+	}
+	ix.mu.RUnlock()
+	for _, id := range missing {
+		if c, err := ix.read(id); err == nil {
+			loaded[id] = foldTexts(textsOf(c))
+		}
+	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if err != nil {
@@ -226,14 +242,6 @@ func (ix *idbIndex) loadTexts(ctx context.Context, s *Store) {
 	for id, ft := range loaded {
 		if _, ok := ix.known[id]; ok && !ix.touched[id] {
 			ix.texts[id] = ft
-		}
-	}
-	// Conversations listed without texts (damaged, or missing): from the file.
-	for id := range ix.known {
-		if ix.texts[id] == nil && !ix.touched[id] {
-			if c, err := ix.read(id); err == nil {
-				ix.texts[id] = foldTexts(textsOf(c))
-			}
 		}
 	}
 	ix.touched = nil

@@ -13,7 +13,7 @@ import (
 )
 
 // ChildEnv is set in the environment of the pages Spawn starts, to the role
-// given; a test's child side checks it (see Child).
+// given (see Main).
 const ChildEnv = "MURMUR_WASM_CHILD"
 
 // Page is another page of the browser running this test binary.
