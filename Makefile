@@ -116,10 +116,12 @@ wasm:
 # The Go tests of the browser storage, compiled for GOOS=js GOARCH=wasm and
 # run on pages of Debian's Chromium (scripts/wasm-test.mjs; nothing is
 # downloaded): IndexedDB, Web Locks, tabs killed mid-write, a full quota.
+# browserdb's run again in a dedicated Worker, where the core may run too.
 WASM_EXEC := node $(CURDIR)/scripts/wasm-test.mjs
 WASM_TEST_PKGS := ./backend/browserdb/... ./backend/store/
 wasm-test: frontend-deps
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -p 1 -exec "$(WASM_EXEC)" $(WASM_TEST_PKGS)
+	WASM_TEST_WORKER=1 GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(WASM_EXEC)" ./backend/browserdb/
 
 # The store in the browser at 1,000 conversations / 100,000 messages (issue 12's budgets).
 wasm-bench: frontend-deps

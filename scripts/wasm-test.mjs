@@ -20,7 +20,9 @@
 //   kill {id, how}         "crash" the page's renderer or "close" the tab, at once
 //
 // Environment: CHROMIUM (default /usr/bin/chromium); MURMUR_* variables are
-// passed to the program; WASM_TEST_CHILDREN=1 echoes other pages' output to stderr.
+// passed to the program; WASM_TEST_WORKER=1 runs it (and the pages it
+// spawns) in a dedicated Worker of the page; WASM_TEST_CHILDREN=1 echoes
+// other pages' output to stderr.
 import { createServer } from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -55,24 +57,88 @@ const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.sta
 
 // The page that runs one program. Its arguments come from the URL's hash,
 // so that every page, the first and the spawned ones, is the same file.
+// With WASM_TEST_WORKER=1 the program runs in a dedicated Worker the page
+// starts (as a web app may run the Go core); the Worker reaches the runner
+// through the page.
 const page = `<!doctype html>
 <meta charset="utf-8">
 <title>go wasm test</title>
 <script src="/wasm_exec.js"></script>
 <script type="module">
   const spec = JSON.parse(decodeURIComponent(location.hash.slice(1)));
-  const go = new Go();
-  go.argv = ['test.wasm', ...spec.args];
-  go.env = spec.env;
-  go.exit = (code) => window.wasmTestExit(code);
-  try {
-    const { instance } = await WebAssembly.instantiateStreaming(fetch('/test.wasm'), go.importObject);
-    await go.run(instance);
-  } catch (e) {
-    console.error('wasm-test: the program could not run: ' + (e && e.stack || e));
-    window.wasmTestExit(3);
+  if (spec.worker) {
+    const w = new Worker('/worker.js' + location.hash);
+    w.onmessage = async ({ data: m }) => {
+      if (m.type === 'out') console.log(m.text);
+      else if (m.type === 'exit') window.wasmTestExit(m.code);
+      else if (m.type === 'call') {
+        try {
+          w.postMessage({ type: 'reply', id: m.id, result: await window.wasmTestRunner(m.op, m.arg) });
+        } catch (e) {
+          w.postMessage({ type: 'reply', id: m.id, error: String(e) });
+        }
+      }
+    };
+    w.onerror = (e) => {
+      console.error('wasm-test: the worker failed: ' + e.message);
+      window.wasmTestExit(3);
+    };
+  } else {
+    const go = new Go();
+    go.argv = ['test.wasm', ...spec.args];
+    go.env = spec.env;
+    go.exit = (code) => window.wasmTestExit(code);
+    try {
+      const { instance } = await WebAssembly.instantiateStreaming(fetch('/test.wasm'), go.importObject);
+      await go.run(instance);
+    } catch (e) {
+      console.error('wasm-test: the program could not run: ' + (e && e.stack || e));
+      window.wasmTestExit(3);
+    }
   }
 </script>`;
+
+const worker = `importScripts('/wasm_exec.js');
+const spec = JSON.parse(decodeURIComponent(location.hash.slice(1)));
+// The program's output goes to the page, a line at a time.
+let line = '';
+const decoder = new TextDecoder();
+globalThis.fs.writeSync = (fd, buf) => {
+  line += decoder.decode(buf);
+  const nl = line.lastIndexOf('\\n');
+  if (nl >= 0) {
+    postMessage({ type: 'out', text: line.slice(0, nl) });
+    line = line.slice(nl + 1);
+  }
+  return buf.length;
+};
+let next = 0;
+const calls = new Map();
+globalThis.wasmTestRunner = (op, arg) => new Promise((resolve, reject) => {
+  const id = next++;
+  calls.set(id, { resolve, reject });
+  postMessage({ type: 'call', id, op, arg });
+});
+onmessage = ({ data: m }) => {
+  if (m.type !== 'reply') return;
+  const c = calls.get(m.id);
+  calls.delete(m.id);
+  if ('error' in m) c.reject(new Error(m.error));
+  else c.resolve(m.result);
+};
+const go = new Go();
+go.argv = ['test.wasm', ...spec.args];
+go.env = spec.env;
+go.exit = (code) => postMessage({ type: 'exit', code });
+WebAssembly.instantiateStreaming(fetch('/test.wasm'), go.importObject)
+  .then(({ instance }) => go.run(instance))
+  .catch((e) => {
+    postMessage({ type: 'out', text: 'wasm-test: the program could not run: ' + (e && e.stack || e) });
+    postMessage({ type: 'exit', code: 3 });
+  });
+`;
+
+const inWorker = process.env.WASM_TEST_WORKER === '1';
 
 const wasm = readFileSync(binary);
 function handler(req, res) {
@@ -83,6 +149,7 @@ function handler(req, res) {
   };
   if (path === '/') return send('text/html; charset=utf-8', page);
   if (path === '/wasm_exec.js') return send('text/javascript', readFileSync(wasmExec));
+  if (path === '/worker.js') return send('text/javascript', worker);
   if (path === '/test.wasm') return send('application/wasm', wasm);
   if (path === '/favicon.ico') return send('image/x-icon', '');
   res.writeHead(404);
@@ -178,7 +245,7 @@ const ops = {
       at = await newOrigin();
       await overrideQuota(at, quota);
     }
-    const rec = await start({ args, env: { ...env, ...extra } }, false, at);
+    const rec = await start({ args, env: { ...env, ...extra }, worker: inWorker }, false, at);
     return rec.id;
   },
   async waitOutput(_, { id, text }) {
@@ -253,6 +320,6 @@ await context.exposeBinding('wasmTestExit', (source, code) => {
   }
 });
 
-const main = await start({ args, env }, true);
+const main = await start({ args, env, worker: inWorker }, true);
 const code = await main.exited;
 await finish(code);
