@@ -31,7 +31,9 @@ import (
 // texts are read in the background, a page at a time, and kept in memory,
 // so that a search scans memory and reads only the texts of its page's hits.
 // Hits come in list order (pinned, then most recent), as the files-only
-// catalog gives them.
+// catalog gives them. When the index cannot be written (a full quota), it
+// goes on from memory, says so in Health, and the next Open brings the
+// database up to date, rather than fall back to reading every file.
 //
 // A js build on plain files (Node) has no index: the files-only catalog.
 
@@ -57,6 +59,11 @@ type idbIndex struct {
 	mu    sync.RWMutex // guards the fields below
 	known map[string]indexedFile
 	texts map[string]*foldedTexts
+	// unsynced holds the conversations whose records could not be written:
+	// memory is right, the database behind (the next Open re-reads their
+	// files, as their stat differs from their rows'); persistErr says why.
+	unsynced   map[string]bool
+	persistErr error
 	// touched records the conversations written while the folded texts
 	// were loading: what is stored of them is older than what is in memory.
 	touched    map[string]bool
@@ -93,6 +100,7 @@ func (s *Store) openIndex(ctx context.Context) (*idbIndex, bool, error) {
 			return c, err
 		},
 		known: map[string]indexedFile{}, texts: map[string]*foldedTexts{}, touched: map[string]bool{},
+		unsynced:   map[string]bool{},
 		textsReady: make(chan struct{}),
 	}
 	fresh, err := ix.loadRows(ctx, s)
@@ -358,14 +366,18 @@ func (ix *idbIndex) search(ctx context.Context, q SearchQuery) (Page[Hit], error
 			keys = append(keys, ix.textKey(h.sum.ID, h.k))
 		}
 	}
-	var stored [][]byte
+	stored := make([][]byte, len(keys))
 	if len(keys) > 0 {
 		err := ix.db.View(ctx, []string{textsStore}, func(tx *browserdb.Tx) (err error) {
 			stored, err = tx.GetMany(textsStore, keys)
 			return err
 		})
+		if err != nil && ctx.Err() != nil {
+			return Page[Hit]{}, ctx.Err()
+		}
 		if err != nil {
-			return Page[Hit]{}, fmt.Errorf("read the texts of the hits: %w", err)
+			// The hits are right; their snippets come from the files.
+			stored = make([][]byte, len(keys))
 		}
 	}
 	mt := matcher{terms: terms}
@@ -427,7 +439,9 @@ func (ix *idbIndex) putMany(ctx context.Context, ls []loaded) error {
 	}
 	ix.mu.RLock()
 	for i, l := range ls {
-		old[i] = ix.texts[l.c.ID]
+		if !ix.unsynced[l.c.ID] {
+			old[i] = ix.texts[l.c.ID]
+		}
 	}
 	ix.mu.RUnlock()
 	err := ix.fs.updateOn(ix.db, []string{catalogStore, textsStore, searchStore}, func(tx *browserdb.Tx) error {
@@ -463,9 +477,6 @@ func (ix *idbIndex) putMany(ctx context.Context, ls []loaded) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("index: %w", err)
-	}
 	ix.mu.Lock()
 	for i, l := range ls {
 		ix.known[l.c.ID] = indexedFile{st: l.st, streaming: streamingCount(l.c) > 0}
@@ -473,12 +484,37 @@ func (ix *idbIndex) putMany(ctx context.Context, ls []loaded) error {
 		if ix.touched != nil {
 			ix.touched[l.c.ID] = true
 		}
+		ix.synced(l.c.ID, err)
 	}
 	ix.mu.Unlock()
 	for _, l := range ls {
 		ix.mem.put(ctx, l.c, l.st)
 	}
 	return nil
+}
+
+// synced records whether the records of id were written (err nil). A
+// failure does not stop the index: it serves from memory, says so in
+// Health, and the next Open brings the database up to date. (Falling back
+// to the files would read every file now, a long freeze in a browser.)
+// Called with mu held.
+func (ix *idbIndex) synced(id string, err error) {
+	if err == nil {
+		delete(ix.unsynced, id)
+		if len(ix.unsynced) == 0 {
+			ix.persistErr = nil
+		}
+		return
+	}
+	ix.unsynced[id] = true
+	ix.persistErr = fmt.Errorf("the search index could not be saved in the browser (it is brought up to date at the next start): %w", err)
+}
+
+// health says why the index in the database is behind memory, if it is.
+func (ix *idbIndex) health() error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.persistErr
 }
 
 func (ix *idbIndex) remove(ctx context.Context, id string) error {
@@ -491,15 +527,13 @@ func (ix *idbIndex) remove(ctx context.Context, id string) error {
 		}
 		return tx.DeletePrefix(textsStore, ix.key(id)+"#")
 	})
-	if err != nil {
-		return fmt.Errorf("index: %w", err)
-	}
 	ix.mu.Lock()
 	delete(ix.known, id)
 	delete(ix.texts, id)
 	if ix.touched != nil {
 		ix.touched[id] = true
 	}
+	ix.synced(id, err)
 	ix.mu.Unlock()
 	return ix.mem.remove(ctx, id)
 }

@@ -176,11 +176,18 @@ func (s *Store) OpenReport() OpenReport {
 }
 
 // Health returns nil while the index works, otherwise the index error; the
-// store then serves lists and search from the files.
+// store then serves lists and search from the files (in the browser: from
+// memory, the index being brought up to date at the next Open).
 func (s *Store) Health() error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.indexErr
+	if s.indexErr != nil {
+		return s.indexErr
+	}
+	if h, ok := s.cat.(interface{ health() error }); ok {
+		return h.health()
+	}
+	return nil
 }
 
 func (s *Store) catalog() (catalog, error) {
