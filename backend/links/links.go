@@ -6,7 +6,7 @@ package links
 
 import (
 	"fmt"
-	"net"
+	"net/netip"
 	"net/url"
 	"strings"
 	"unicode"
@@ -64,11 +64,11 @@ func Check(raw string) (shown string, err error) {
 			return "", refuse("links with a user name or password in them are not opened")
 		}
 		host := u.Hostname()
-		if ip := net.ParseIP(host); ip == nil {
+		if ip, perr := netip.ParseAddr(host); perr != nil || ip.Zone() != "" {
 			if host, err = idna.Lookup.ToASCII(host); err != nil {
 				return "", refuse("the link's host %q is not a valid name", clip(u.Hostname(), 60))
 			}
-		} else if ip.To4() == nil {
+		} else if !ip.Is4() {
 			host = "[" + host + "]"
 		}
 		if port := u.Port(); port != "" {
