@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"syscall/js"
+
+	"murmur/backend/jspromise"
 	"time"
 )
 
@@ -52,7 +54,7 @@ func (fetchTransport) roundTrip(ctx context.Context, r *request) (*response, err
 		js.CopyBytesToJS(b, r.body)
 		init["body"] = b
 	}
-	res, err := await(ctx, global.Call("fetch", r.url, init), abort)
+	res, err := jspromise.Await(ctx, global.Call("fetch", r.url, init), abortFn(abort))
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -93,7 +95,7 @@ func (b *fetchBody) Read(p []byte) (int, error) {
 		if b.err != nil {
 			return 0, b.err
 		}
-		chunk, err := await(b.ctx, b.reader.Call("read"), b.abort)
+		chunk, err := jspromise.Await(b.ctx, b.reader.Call("read"), abortFn(b.abort))
 		if err != nil {
 			if b.ctx.Err() != nil {
 				err = b.ctx.Err()
@@ -122,58 +124,6 @@ func (b *fetchBody) Close() error {
 	return nil
 }
 
-// await waits for a promise from a goroutine (never from a js.FuncOf
-// callback, which would deadlock the runtime). When ctx ends first the
-// request is aborted, which settles the promise.
-func await(ctx context.Context, p js.Value, abort js.Value) (js.Value, error) {
-	type settled struct {
-		v   js.Value
-		err error
-	}
-	done := make(chan settled, 1)
-	onValue := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		done <- settled{v: arg(args)}
-		return nil
-	})
-	onError := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		done <- settled{err: jsError{arg(args)}}
-		return nil
-	})
-	defer onValue.Release()
-	defer onError.Release()
-	p.Call("then", onValue, onError)
-	select {
-	case s := <-done:
-		return s.v, s.err
-	case <-ctx.Done():
-		abort.Call("abort")
-		s := <-done // the abort settles the promise; its functions are released after
-		if s.err == nil {
-			return s.v, nil
-		}
-		return js.Undefined(), ctx.Err()
-	}
-}
-
-func arg(args []js.Value) js.Value {
-	if len(args) == 0 {
-		return js.Undefined()
-	}
-	return args[0]
-}
-
-// jsError is a rejection: a DOMException, a TypeError or any value.
-type jsError struct{ v js.Value }
-
-func (e jsError) Error() string {
-	if e.v.Type() == js.TypeObject {
-		if m := e.v.Get("message"); m.Type() == js.TypeString && m.String() != "" {
-			return m.String()
-		}
-	}
-	return e.v.Call("toString").String()
-}
-
 // explainRefusal turns the browser's opaque "Failed to fetch" into words.
 // The browser does not say why; a request the page may always make (no-cors,
 // no headers) tells an endpoint that answers but refuses this origin from
@@ -190,15 +140,17 @@ func explainRefusal(ctx context.Context, target string, err error) error {
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	abort := js.Global().Get("AbortController").New()
-	_, probeErr := await(pctx, js.Global().Call("fetch", target, map[string]any{
+	_, probeErr := jspromise.Await(pctx, js.Global().Call("fetch", target, map[string]any{
 		"method": "HEAD", "mode": "no-cors", "credentials": "omit", "cache": "no-store",
 		"referrerPolicy": "no-referrer", "signal": abort.Get("signal"),
-	}), abort)
+	}), abortFn(abort))
 	if probeErr == nil {
 		return permanent(fmt.Sprintf("%s does not accept requests from this page (%s): the browser blocked its reply (CORS). Serve Murmur through `murmur serve`, which adds the key on your server, or allow this origin on the endpoint", u.Host, origin))
 	}
 	return fmt.Errorf("%s did not answer (%v); check the address and the connection", u.Host, err)
 }
+
+func abortFn(controller js.Value) func() { return func() { controller.Call("abort") } }
 
 func loopbackHost(h string) bool {
 	h = strings.ToLower(h)
