@@ -22,6 +22,8 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"murmur/backend/windowstate"
+	// Named so: the desktop type below holds the window state.
+	desktopos "murmur/internal/desktop"
 )
 
 //go:embed all:frontend/dist
@@ -35,7 +37,13 @@ var version = "dev"
 const singleInstanceID = "world.swarms.murmur"
 
 func main() {
-	if len(os.Args) > 1 && (os.Args[1] == "--version" || os.Args[1] == "version") {
+	versionArg := len(os.Args) > 1 && (os.Args[1] == "--version" || os.Args[1] == "version")
+	if versionArg || (len(os.Args) > 1 && isCommand(os.Args[1])) {
+		// On Windows murmur.exe is a GUI program: print to the console it was
+		// started from, if any. Elsewhere this does nothing.
+		desktopos.AttachConsole()
+	}
+	if versionArg {
 		fmt.Println("murmur", version)
 		return
 	}
