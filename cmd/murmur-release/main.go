@@ -5,11 +5,13 @@
 //	    print the build's version (git describe output) in one package format
 //	murmur-release render -project wails.json -version X.Y.Z -o OUT TEMPLATE
 //	    render one of Wails' build-asset templates as `wails build` would
-//	murmur-release check-exe -file-version A.B.C.D -product-version V EXE
-//	    check a cross-built Windows executable without running it
+//	murmur-release check-exe [-installer] -file-version A.B.C.D -product-version V EXE
+//	    check a cross-built Windows executable (the app, or with -installer
+//	    the 32-bit NSIS installer) without running it
 package main
 
 import (
+	"debug/pe"
 	"errors"
 	"flag"
 	"fmt"
@@ -98,8 +100,13 @@ func runCheckExe(args []string, stdout io.Writer) error {
 	var want winexe.Want
 	fs.StringVar(&want.FileVersion, "file-version", "", "the fixed file version, A.B.C.D")
 	fs.StringVar(&want.ProductVersion, "product-version", "", "the ProductVersion string")
+	installer := fs.Bool("installer", false, "the NSIS installer: a 32-bit x86 image")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	kind := "PE32+ amd64"
+	if *installer {
+		want.Machine, kind = pe.IMAGE_FILE_MACHINE_I386, "PE32 x86"
 	}
 	if fs.NArg() != 1 || want.FileVersion == "" || want.ProductVersion == "" {
 		return errors.New("check-exe: want -file-version, -product-version and one executable")
@@ -112,7 +119,7 @@ func runCheckExe(args []string, stdout io.Writer) error {
 	if p := exe.Problems(want); len(p) > 0 {
 		return fmt.Errorf("%s:\n  %s", fs.Arg(0), strings.Join(p, "\n  "))
 	}
-	_, err = fmt.Fprintf(stdout, "%s: PE32+ amd64 GUI; imports %s; icon %v; file version %s; product version %q; manifest %s\n",
-		fs.Arg(0), strings.Join(exe.DLLs, ", "), exe.IconSizes, exe.FileVersion, exe.Strings["ProductVersion"], "ok")
+	_, err = fmt.Fprintf(stdout, "%s: %s GUI; imports %s; icon %v; file version %s; product version %q; manifest ok\n",
+		fs.Arg(0), kind, strings.Join(exe.DLLs, ", "), exe.IconSizes, exe.FileVersion, exe.Strings["ProductVersion"])
 	return err
 }

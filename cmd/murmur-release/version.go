@@ -84,9 +84,18 @@ func (r release) windows() string {
 	return fmt.Sprintf("%s.%d", r.numeric(), r.commits)
 }
 
-// file is the version in artifact names: the describe output without its
-// leading "v".
+// file is the version in artifact names and Windows' ProductVersion string:
+// the describe output without its leading "v". A bare commit reads as if the
+// root commit were tagged v0.0.0 (0.0.0-21-g5c6fa6e), so it still starts with
+// the numbers Windows reads its fixed product version from.
 func (r release) file() string {
+	if r.major == 0 && r.minor == 0 && r.patch == 0 && bare.MatchString(strings.TrimSuffix(r.describe, "-dirty")) {
+		s := fmt.Sprintf("0.0.0-%d-g%s", r.commits, r.hash)
+		if r.dirty {
+			s += "-dirty"
+		}
+		return s
+	}
 	return strings.TrimPrefix(r.describe, "v")
 }
 

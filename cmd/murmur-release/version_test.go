@@ -24,8 +24,8 @@ func TestVersionForms(t *testing.T) {
 		{"v2.0.0-rc.1", 0, "2.0.0-rc.1", "2.0.0~rc.1", "2.0.0", "2.0.0.0"},
 		{"v2.0.0-rc.1-3-gabcdef0", 0, "2.0.0-rc.1-3-gabcdef0", "2.0.0~rc.1+3.gabcdef0", "2.0.0", "2.0.0.3"},
 		// No tag yet: git describe --always prints the commit alone.
-		{"5c6fa6e", 21, "5c6fa6e", "0.0.0+21.g5c6fa6e", "0.0.0", "0.0.0.21"},
-		{"5c6fa6e-dirty", 21, "5c6fa6e-dirty", "0.0.0+21.g5c6fa6e.dirty", "0.0.0", "0.0.0.21"},
+		{"5c6fa6e", 21, "0.0.0-21-g5c6fa6e", "0.0.0+21.g5c6fa6e", "0.0.0", "0.0.0.21"},
+		{"5c6fa6e-dirty", 21, "0.0.0-21-g5c6fa6e-dirty", "0.0.0+21.g5c6fa6e.dirty", "0.0.0", "0.0.0.21"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.describe, func(t *testing.T) {

@@ -349,6 +349,10 @@ var windows10DLLs = []string{
 
 // Want is what the executable should carry.
 type Want struct {
+	// Machine is the architecture, pe.IMAGE_FILE_MACHINE_*; zero means
+	// AMD64. An AMD64 image must be PE32+, any other PE32 (NSIS installers
+	// are 32-bit x86 and run on every Windows).
+	Machine uint16
 	// FileVersion is the fixed four-part file version, e.g. 0.1.0.5.
 	FileVersion string
 	// ProductVersion is the ProductVersion string, the git describe
@@ -359,15 +363,22 @@ type Want struct {
 	IconSizes []int
 }
 
-// Problems lists, in words, every way exe falls short of a 64-bit Windows
-// GUI program carrying want; none means it passes.
+// Problems lists, in words, every way exe falls short of a Windows GUI
+// program carrying want; none means it passes.
 func (exe *Exe) Problems(want Want) []string {
 	var p []string
-	if exe.Machine != pe.IMAGE_FILE_MACHINE_AMD64 {
-		p = append(p, fmt.Sprintf("machine is %#x, want AMD64 (%#x)", exe.Machine, pe.IMAGE_FILE_MACHINE_AMD64))
+	machine := want.Machine
+	if machine == 0 {
+		machine = pe.IMAGE_FILE_MACHINE_AMD64
 	}
-	if !exe.PE32Plus {
+	if exe.Machine != machine {
+		p = append(p, fmt.Sprintf("machine is %#x, want %#x", exe.Machine, machine))
+	}
+	switch {
+	case machine == pe.IMAGE_FILE_MACHINE_AMD64 && !exe.PE32Plus:
 		p = append(p, "not a PE32+ (64-bit) image")
+	case machine != pe.IMAGE_FILE_MACHINE_AMD64 && exe.PE32Plus:
+		p = append(p, "a PE32+ (64-bit) image, want PE32")
 	}
 	if exe.Subsystem != pe.IMAGE_SUBSYSTEM_WINDOWS_GUI {
 		p = append(p, fmt.Sprintf("subsystem is %d, want the Windows GUI subsystem (%d): a console window would open with the app", exe.Subsystem, pe.IMAGE_SUBSYSTEM_WINDOWS_GUI))

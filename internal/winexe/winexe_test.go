@@ -2,6 +2,7 @@ package winexe
 
 import (
 	"bytes"
+	"debug/pe"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -121,6 +122,20 @@ func TestAppLikeExecutablePasses(t *testing.T) {
 	} {
 		if !strings.Contains(p, s) {
 			t.Errorf("problems do not say %q:\n%s", s, p)
+		}
+	}
+}
+
+// An installer is 32-bit x86: right when asked for, wrong for the app.
+func TestArchitecture(t *testing.T) {
+	installer := &Exe{Machine: pe.IMAGE_FILE_MACHINE_I386, Subsystem: pe.IMAGE_SUBSYSTEM_WINDOWS_GUI}
+	if p := strings.Join(installer.Problems(Want{Machine: pe.IMAGE_FILE_MACHINE_I386}), "\n"); strings.Contains(p, "machine") || strings.Contains(p, "PE32") {
+		t.Errorf("a PE32 x86 installer is flagged for its architecture:\n%s", p)
+	}
+	p := strings.Join(installer.Problems(Want{}), "\n")
+	for _, s := range []string{"machine is 0x14c, want 0x8664", "not a PE32+ (64-bit) image"} {
+		if !strings.Contains(p, s) {
+			t.Errorf("a 32-bit image checked as the app: problems do not say %q:\n%s", s, p)
 		}
 	}
 }
