@@ -173,7 +173,8 @@ if [[ $mode == private ]]; then
   stray=$(cd "$r" && find . -mindepth 1 ! -path './var/lib/dpkg*' ! -path './var' ! -path './var/lib' | sort)
   [[ -z "$stray" ]] || fail "after dpkg --purge the private root still holds: $stray"
 fi
-[[ -z "$(ls "$r/var/lib/dpkg/info" | grep '^murmur\.' || true)" ]] || fail "dpkg still keeps murmur's control files"
+control=("$r"/var/lib/dpkg/info/murmur.*)
+[[ ! -e "${control[0]}" ]] || fail "dpkg still keeps murmur's control files: ${control[*]}"
 [[ -s "$home/config/murmur/settings.json" ]] || fail "removing the package removed the user's settings"
 passed "dpkg -r and --purge leave none of the package's ${#deb_files[@]} files, and keep the user's data"
 
@@ -186,6 +187,7 @@ passed "$(cat "$tmp/exe.txt")"
   fail "$installer is not the installer it should be"
 passed "$(cat "$tmp/exe.txt")"
 listing=$(7z l -ba -slt "$installer" | sed -n 's/^Path = //p' | sort)
+# shellcheck disable=SC2016 # $PLUGINSDIR is NSIS's, not a shell variable
 for f in murmur.exe uninstall.exe '$PLUGINSDIR/webview2bootstrapper/MicrosoftEdgeWebview2Setup.exe'; do
   grep -qxF "$f" <<<"$listing" || fail "the installer does not hold $f; it holds: $listing"
 done

@@ -1,6 +1,7 @@
 package desktop
 
 import (
+	"log"
 	"os"
 
 	"golang.org/x/sys/windows"
@@ -25,6 +26,8 @@ func AttachConsole() {
 	reconnect(&os.Stdin, windows.STD_INPUT_HANDLE, "CONIN$")
 	reconnect(&os.Stdout, windows.STD_OUTPUT_HANDLE, "CONOUT$")
 	reconnect(&os.Stderr, windows.STD_ERROR_HANDLE, "CONOUT$")
+	// The standard logger kept the os.Stderr of start-up.
+	log.SetOutput(os.Stderr)
 }
 
 // reconnect points *f, and the process's standard handle std, at the
