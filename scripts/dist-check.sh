@@ -123,7 +123,8 @@ if [[ "${MURMUR_DIST_INSTALL:-}" == system || ("${CI:-}" == true && $(id -u) == 
 fi
 if [[ $mode == system ]]; then
   [[ $(id -u) == 0 ]] || fail "MURMUR_DIST_INSTALL=system needs root"
-  if dpkg-query -W -f='${Status}' murmur 2>/dev/null | grep -q "installed"; then
+  status=$(dpkg-query -W -f='${Status}' murmur 2>/dev/null || true)
+  if [[ -n "$status" && "$status" != *not-installed* ]]; then
     fail "a murmur package is already installed here; remove it (dpkg --purge murmur) before this check replaces it"
   fi
   r=""
@@ -136,8 +137,8 @@ else
   dpkg_=(dpkg --root="$r" --log=/dev/null --force-not-root --force-depends --force-script-chrootless)
 fi
 paths=$(dpkg-deb --fsys-tarfile "$deb" | tar -t | sed 's|^\./|/|; s|/$||' | grep -v '^$' | sort -u)
-existed=()
-while read -r p; do [[ -e "$r$p" ]] && existed+=("$p"); done <<<"$paths"
+declare -A existed=() # the paths that were there before: /usr, /usr/share/icons/hicolor, …
+while read -r p; do if [[ -e "$r$p" ]]; then existed[$p]=1; fi; done <<<"$paths"
 
 "${dpkg_[@]}" -i "$deb" >"$tmp/dpkg.txt" 2>&1 || { cat "$tmp/dpkg.txt" >&2; fail "dpkg -i $deb failed"; }
 [[ $mode == system ]] && installed_system=1
@@ -165,8 +166,7 @@ HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config" XDG_STATE
 installed_system=""
 left=()
 while read -r p; do
-  [[ -e "$r$p" ]] || continue
-  printf '%s\n' "${existed[@]}" | grep -qxF "$p" || left+=("$p")
+  if [[ -e "$r$p" && -z "${existed[$p]:-}" ]]; then left+=("$p"); fi
 done <<<"$paths"
 (( ${#left[@]} == 0 )) || fail "after dpkg --purge these are left: ${left[*]}"
 if [[ $mode == private ]]; then
@@ -217,8 +217,9 @@ $want"
     amd64) [[ "$machine" == *X86-64* ]] || fail "$sarchive's binary is for $machine" ;;
     arm64) [[ "$machine" == *AArch64* ]] || fail "$sarchive's binary is for $machine" ;;
   esac
-  if readelf -d "$sbin" 2>/dev/null | grep -q NEEDED; then
-    fail "$sarchive's binary links shared libraries: $(readelf -d "$sbin" | grep NEEDED)"
+  dynamic=$(readelf -d "$sbin" 2>/dev/null || true)
+  if grep -q NEEDED <<<"$dynamic"; then
+    fail "$sarchive's binary links shared libraries: $(grep NEEDED <<<"$dynamic")"
   fi
   if [[ $a == amd64 ]]; then
     got=$("$sbin" --version) || fail "$sarchive's murmur-server --version failed"
