@@ -102,12 +102,13 @@ vet:
 # Windows and macOS, and link every package's tests for Windows (the .exe
 # tests cannot run here: Wine lacks what Go 1.26 binaries need). Without the
 # desktop tags no package needs cgo, so the darwin vet covers them all.
+# -trimpath as in `make dist`, so its Windows build reuses what this compiled.
 cross-check:
-	GOOS=windows GOARCH=amd64 $(GO) vet ./...
+	GOOS=windows GOARCH=amd64 $(GO) vet -trimpath ./...
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	GOOS=windows GOARCH=amd64 $(GO) test -c -o "$$tmp/" ./... >/dev/null; \
+	GOOS=windows GOARCH=amd64 $(GO) test -trimpath -c -o "$$tmp/" ./... >/dev/null; \
 	echo "cross-check: $$(ls "$$tmp" | wc -l) test binaries link for windows/amd64"
-	GOOS=darwin GOARCH=arm64 $(GO) vet ./...
+	GOOS=darwin GOARCH=arm64 $(GO) vet -trimpath ./...
 
 go-test:
 	MURMUR_REQUIRE_CHROMIUM=1 $(GO) test -count=1 ./...
