@@ -3,6 +3,7 @@
 #   make test    every check CI runs
 #   make build   release binary in build/bin/
 #   make bench   Go benchmarks
+#   make dist    installable packages in dist/ (make dist-check checks them)
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -33,9 +34,9 @@ WASM_PKGS := ./backend/...
 
 FRONTEND_STAMP := frontend/node_modules/.murmur-installed
 
-.PHONY: run build binary test bench deps deps-test tools frontend frontend-deps \
-	check-format vet go-test frontend-check frontend-test ui-test wasm bindings-check smoke keyring-test \
-	bindings fake-api clean
+.PHONY: run build binary test bench deps deps-test deps-dist tools frontend frontend-deps \
+	check-format vet cross-check cross-check-darwin go-test frontend-check frontend-test ui-test wasm bindings-check smoke \
+	keyring-test bindings fake-api dist dist-server-bins dist-check clean
 
 ## ---- set-up -------------------------------------------------------------
 
@@ -44,6 +45,9 @@ deps:
 
 deps-test:
 	@scripts/install-deps.sh test
+
+deps-dist:
+	@scripts/install-deps.sh dist
 
 tools: $(WAILS)
 
@@ -81,7 +85,7 @@ bindings: tools frontend-deps
 ## ---- checks -------------------------------------------------------------
 
 test: deps-test tools frontend
-	$(MAKE) --no-print-directory check-format vet go-test frontend-check frontend-test ui-test wasm bindings-check
+	$(MAKE) --no-print-directory check-format vet cross-check go-test frontend-check frontend-test ui-test wasm bindings-check
 	$(MAKE) --no-print-directory binary
 	$(MAKE) --no-print-directory smoke keyring-test
 
@@ -93,6 +97,22 @@ check-format:
 vet:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet .
+
+# Windows-only and macOS-only files must compile: vet every package for
+# Windows and macOS, and link every package's tests for Windows (the .exe
+# tests cannot run here: Wine lacks what Go 1.26 binaries need). Without the
+# desktop tags no package needs cgo, so the darwin vet covers them all.
+# -trimpath as in `make dist`, so its Windows build reuses what this compiled.
+cross-check:
+	GOOS=windows GOARCH=amd64 $(GO) vet -trimpath ./...
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	GOOS=windows GOARCH=amd64 $(GO) test -trimpath -c -o "$$tmp/" ./... >/dev/null; \
+	echo "cross-check: $$(ls "$$tmp" | wc -l) test binaries link for windows/amd64"
+
+# macOS shares the unix files Linux checks; vetting it compiles SQLite for
+# darwin (almost three minutes cold), so it is not part of make test.
+cross-check-darwin:
+	GOOS=darwin GOARCH=arm64 $(GO) vet -trimpath ./...
 
 go-test:
 	MURMUR_REQUIRE_CHROMIUM=1 $(GO) test -count=1 ./...
@@ -142,5 +162,46 @@ DELAY ?= 0s
 fake-api:
 	$(GO) run ./cmd/murmur-fake-api -rate $(RATE) -first-byte-delay $(DELAY)
 
+## ---- packages -----------------------------------------------------------
+# dist/murmur_<version>_<os>_<arch>.<ext> and SHA256SUMS; scripts/dist.sh
+# does the packaging, scripts/dist-check.sh checks every artifact.
+
+ifeq ($(UNAME_S),Darwin)
+# On a Mac (Xcode command line tools): Murmur.app, universal, zipped.
+dist: deps tools frontend
+	rm -rf dist
+	VERSION=$(VERSION) WAILS=$(WAILS) scripts/dist.sh darwin
+	VERSION=$(VERSION) scripts/dist.sh sums
+else
+# On Linux: the Linux archive and .deb, the Windows .exe and installer
+# (cross-built), the server archives once ./cmd/murmur-server exists.
+dist: deps-dist frontend
+	rm -rf dist
+	$(MAKE) --no-print-directory binary
+	$(MAKE) --no-print-directory dist-server-bins
+	VERSION=$(VERSION) scripts/dist.sh linux
+	VERSION=$(VERSION) scripts/dist.sh windows
+	VERSION=$(VERSION) scripts/dist.sh server
+	VERSION=$(VERSION) scripts/dist.sh sums
+endif
+
+# build/bin/murmur-server-linux-{amd64,arm64}: static, no GTK. Issue 13's
+# `make server` is to build these; until ./cmd/murmur-server exists there is
+# nothing to build and dist makes no server archives.
+SERVER_ARCHS := amd64 arm64
+dist-server-bins:
+	@if [ -d cmd/murmur-server ]; then \
+	  for a in $(SERVER_ARCHS); do \
+	    echo "CGO_ENABLED=0 GOOS=linux GOARCH=$$a $(GO) build -o build/bin/murmur-server-linux-$$a ./cmd/murmur-server"; \
+	    CGO_ENABLED=0 GOOS=linux GOARCH=$$a $(GO) build -trimpath -ldflags "$(LDFLAGS)" \
+	      -o build/bin/murmur-server-linux-$$a ./cmd/murmur-server; \
+	  done; \
+	fi
+
+# Lintian, install and remove the .deb, unpack the archives, check the .exe
+# and the installer. Installs the .deb system-wide only as root on CI.
+dist-check: dist
+	VERSION=$(VERSION) scripts/dist-check.sh
+
 clean:
-	rm -rf build/bin build/artifacts frontend/dist
+	rm -rf build/bin build/artifacts frontend/dist dist

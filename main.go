@@ -28,6 +28,9 @@ var version = "dev"
 
 func main() {
 	if args := os.Args[1:]; cli.IsCommandLine(args) {
+		// On Windows murmur.exe is a GUI program: print to the console it
+		// was started from, if any. Elsewhere this does nothing.
+		desktop.AttachConsole()
 		os.Exit(cli.Run(args, cli.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr},
 			cli.Env{Version: version, Open: openForCommand}))
 	}
