@@ -145,7 +145,9 @@ func explainRefusal(ctx context.Context, target string, err error) error {
 		"referrerPolicy": "no-referrer", "signal": abort.Get("signal"),
 	}), abortFn(abort))
 	if probeErr == nil {
-		return permanent(fmt.Sprintf("%s does not accept requests from this page (%s): the browser blocked its reply (CORS). Serve Murmur through `murmur serve`, which adds the key on your server, or allow this origin on the endpoint", u.Host, origin))
+		return permanent(fmt.Sprintf("%s does not accept requests from this page (%s): the browser blocked its reply (CORS). "+
+			"If it is a `murmur serve`, start it with --allow-origin %s; otherwise serve Murmur through `murmur serve`, which adds the key on your server, or allow this origin on the endpoint",
+			u.Host, origin, origin))
 	}
 	return fmt.Errorf("%s did not answer (%v); check the address and the connection", u.Host, err)
 }

@@ -156,7 +156,7 @@ export async function copyText(text: string): Promise<boolean> {
   return false;
 }
 
-export { AttachmentsDroppedEvent, ConversationsChangedEvent } from './wire.gen';
+export { AttachmentsDroppedEvent, ConversationsChangedEvent, ElsewhereEvent } from './wire.gen';
 export type { AttachmentsDropped } from './wire.gen';
 
 /** Quits the app: the desktop window closes; the web shell has nothing to quit. */

@@ -7,6 +7,7 @@ export namespace view {
 	    Canceled = "canceled",
 	    Config = "config",
 	    Credits = "credits",
+	    Elsewhere = "elsewhere",
 	    Error = "error",
 	    Invalid = "invalid",
 	    InvalidRequest = "invalid_request",
