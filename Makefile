@@ -36,7 +36,7 @@ FRONTEND_STAMP := frontend/node_modules/.murmur-installed
 
 .PHONY: run build binary test bench deps deps-test deps-dist tools frontend frontend-deps \
 	check-format vet cross-check cross-check-darwin go-test frontend-check frontend-test ui-test wasm bindings-check smoke \
-	keyring-test bindings fake-api dist dist-server-bins dist-check clean
+	keyring-test bindings fake-api dist dist-server-bins dist-check web serve-web server clean
 
 ## ---- set-up -------------------------------------------------------------
 
@@ -76,6 +76,34 @@ binary:
 
 run: build
 	./$(BIN)
+
+## ---- the browser build ----------------------------------------------------
+
+# dist/web: the web app (index.html, assets/) and, under murmur/, the
+# <murmur-chat> widget (widget.js, chunks/) with the Go core both load
+# (murmur.wasm and wasm_exec.js from the Go toolchain that built it), every
+# file precompressed (.br, .gz) for `murmur serve`.
+WEB_DIR := dist/web
+web: frontend-deps
+	cd frontend && npm run build && npm run build:widget
+	rm -rf $(WEB_DIR) && mkdir -p $(WEB_DIR)/murmur
+	cp -r frontend/dist/. $(WEB_DIR)/
+	rm -f $(WEB_DIR)/.keep
+	cp -r frontend/dist-widget/. $(WEB_DIR)/murmur/
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(WEB_DIR)/murmur/murmur.wasm .
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(WEB_DIR)/murmur/
+	node scripts/precompress.mjs $(WEB_DIR)
+
+# The web app on http://127.0.0.1:8080 through `murmur serve`, which also
+# proxies the default provider of your settings with its key.
+serve-web: web
+	MURMUR_WEB=$(CURDIR)/$(WEB_DIR) $(GO) run . serve --listen 127.0.0.1:8080
+
+# build/bin/murmur-server: the command line and `murmur serve` with the web
+# files built in, no window: static (CGO_ENABLED=0), no GTK or WebKit.
+server: web
+	CGO_ENABLED=0 $(GO) build -tags server -trimpath -ldflags "$(LDFLAGS)" -o build/bin/murmur-server .
+	@ls -l build/bin/murmur-server
 
 # Regenerate the committed frontend/wailsjs bindings after changing App.
 bindings: tools frontend-deps

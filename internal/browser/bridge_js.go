@@ -37,7 +37,7 @@ type Config struct {
 }
 
 // Opener opens one instance of the core; the returned func closes it.
-type Opener func(ctx context.Context, cfg Config, sh shell.Shell, ev shell.Events) (facade any, closeFn func() error, err error)
+type Opener func(ctx context.Context, cfg Config, sh shell.Shell, ev Events) (facade any, closeFn func() error, err error)
 
 // Serve installs globalThis.murmurCore for the worker script and tells the
 // host (globalThis.murmurHost) that it is ready, then keeps the program
@@ -92,7 +92,7 @@ func (b *bridge) jsOpen(_ js.Value, args []js.Value) any {
 		b.next++
 		handle := strconv.Itoa(b.next)
 		b.mu.Unlock()
-		facade, closeFn, err := b.open(b.ctx, cfg, pageShell{host: b.host, handle: handle}, events{host: b.host, handle: handle})
+		facade, closeFn, err := b.open(b.ctx, cfg, pageShell{host: b.host, handle: handle}, Events{host: b.host, handle: handle})
 		if err != nil {
 			return nil, err
 		}

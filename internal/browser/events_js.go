@@ -10,14 +10,14 @@ import (
 	"murmur/backend/view"
 )
 
-// events sends the core's events to the page as the JSON of view types,
+// Events sends the core's events to the page as the JSON of view types,
 // under the names the desktop uses.
-type events struct {
+type Events struct {
 	host   js.Value
 	handle string
 }
 
-func (e events) emit(name string, payload any) {
+func (e Events) emit(name string, payload any) {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return // view types always encode
@@ -25,10 +25,15 @@ func (e events) emit(name string, payload any) {
 	e.host.Call("emit", e.handle, name, string(b))
 }
 
-func (e events) Stream(ev chat.StreamEvent) {
+func (e Events) Stream(ev chat.StreamEvent) {
 	e.emit(chat.EventName(ev.StreamID), view.StreamEventOf(ev))
 }
 
-func (e events) ConversationsChanged(ids []string) {
+func (e Events) ConversationsChanged(ids []string) {
 	e.emit(view.ConversationsChangedEvent, ids)
+}
+
+// Elsewhere tells the page that another tab took the storage over.
+func (e Events) Elsewhere(message string) {
+	e.emit(view.ElsewhereEvent, view.Elsewhere{Message: message})
 }

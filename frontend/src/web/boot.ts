@@ -6,8 +6,8 @@ import { answer } from './asks';
 import { Core, type Instance } from './core';
 import type { CoreConfig } from './protocol';
 
-/** The names of the files `make web` puts beside index.html. */
-const files = { wasm: 'murmur.wasm', wasmExec: 'wasm_exec.js' };
+/** The Go core's files, which `make web` puts under murmur/ (the widget loads the same ones). */
+const files = { wasm: 'murmur/murmur.wasm', wasmExec: 'murmur/wasm_exec.js' };
 
 /** sessionStorage flag: the user chose to use Murmur in this tab instead of another. */
 const stealFlag = 'murmur:take-over';
