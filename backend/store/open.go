@@ -52,7 +52,9 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open store: create %s: %w", s.convDir, err)
 	}
-	s.lock, err = acquireLock(filepath.Join(abs, lockFileName))
+	if !o.noLock {
+		s.lock, err = acquireLock(filepath.Join(abs, lockFileName))
+	}
 	if errors.Is(err, errLockHeld) {
 		return nil, fmt.Errorf("open store: %w (%s); close the other window first", ErrLocked, abs)
 	}
@@ -60,7 +62,9 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	if err := s.open(ctx, o.useIndex); err != nil {
-		s.lock.release()
+		if s.lock != nil {
+			s.lock.release()
+		}
 		return nil, fmt.Errorf("open store %s: %w", abs, err)
 	}
 	return s, nil

@@ -36,8 +36,9 @@ type Config struct {
 	SystemPrompt string `json:"systemPrompt"`
 }
 
-// Opener opens one instance of the core; the returned func closes it.
-type Opener func(ctx context.Context, cfg Config, sh shell.Shell, ev Events) (facade any, closeFn func() error, err error)
+// Opener opens one instance of the core: its bound methods, and the func
+// that closes it.
+type Opener func(ctx context.Context, cfg Config, sh shell.Shell, ev Events) (methods Methods, closeFn func() error, err error)
 
 // Serve installs globalThis.murmurCore for the worker script and tells the
 // host (globalThis.murmurHost) that it is ready, then keeps the program
@@ -92,12 +93,12 @@ func (b *bridge) jsOpen(_ js.Value, args []js.Value) any {
 		b.next++
 		handle := strconv.Itoa(b.next)
 		b.mu.Unlock()
-		facade, closeFn, err := b.open(b.ctx, cfg, pageShell{host: b.host, handle: handle}, Events{host: b.host, handle: handle})
+		methods, closeFn, err := b.open(b.ctx, cfg, pageShell{host: b.host, handle: handle}, Events{host: b.host, handle: handle})
 		if err != nil {
 			return nil, err
 		}
 		b.mu.Lock()
-		b.instances[handle] = &instance{d: NewDispatcher(facade), close: closeFn}
+		b.instances[handle] = &instance{d: NewDispatcher(methods), close: closeFn}
 		b.mu.Unlock()
 		return handle, nil
 	}, rejection)
