@@ -52,3 +52,28 @@ func (f *fixedSettings) Save(_ context.Context, s settings.Settings) error {
 	f.s = s.Clone()
 	return nil
 }
+
+// ServerProviderID is the provider a web app served by `murmur serve` starts
+// with: that server's proxy, which adds the key.
+const ServerProviderID = "server"
+
+// AddServer makes the `murmur serve` that served the page (its API at api,
+// with models) the default provider of first-run settings s. The key stays
+// on the server; the page never needs one.
+func AddServer(s *settings.Settings, api string, models []string) error {
+	u, err := url.Parse(api)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("the server's API address %q is not an http(s) address", api)
+	}
+	if _, ok := s.Provider(ServerProviderID); ok {
+		return nil
+	}
+	p := settings.NewProvider(settings.PresetCustom)
+	p.ID, p.Name, p.BaseURL, p.Auth = ServerProviderID, "This server ("+u.Host+")", api, settings.AuthNone
+	if len(models) > 0 {
+		p.DefaultModel, p.Models = models[0], append([]string(nil), models...)
+	}
+	s.Providers = append([]settings.Provider{p}, s.Providers...)
+	s.Defaults.ProviderID = ServerProviderID
+	return nil
+}

@@ -37,3 +37,26 @@ func TestSiteSettingsRefuseAnEndpointThatIsNotHTTP(t *testing.T) {
 		}
 	}
 }
+
+func TestAServedWebAppStartsWithItsServer(t *testing.T) {
+	s := settings.Default()
+	if err := AddServer(&s, "https://chat.example.org/v1", []string{"gpt-4o-mini", "claude"}); err != nil {
+		t.Fatal(err)
+	}
+	p, ok := s.Provider(ServerProviderID)
+	if !ok || s.Defaults.ProviderID != ServerProviderID || p.Auth != settings.AuthNone || p.DefaultModel != "gpt-4o-mini" {
+		t.Fatalf("settings %+v", s)
+	}
+	if !strings.Contains(p.Name, "chat.example.org") || len(s.Providers) != 2 {
+		t.Fatalf("providers %+v", s.Providers)
+	}
+	if errs := settings.Errors(s.Validate()); len(errs) > 0 {
+		t.Fatalf("invalid: %v", errs)
+	}
+	if err := AddServer(&s, "https://chat.example.org/v1", nil); err != nil || len(s.Providers) != 2 {
+		t.Fatalf("a second AddServer changed the settings: %v", err)
+	}
+	if err := AddServer(&s, "javascript:x", nil); err == nil {
+		t.Fatal("a non-http API was added")
+	}
+}

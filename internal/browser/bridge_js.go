@@ -34,6 +34,10 @@ type Config struct {
 	// Model is the endpoint's model; SystemPrompt starts its conversations.
 	Model        string `json:"model"`
 	SystemPrompt string `json:"systemPrompt"`
+	// Server is the API of the `murmur serve` that served the web app, with
+	// its models (from /murmur/server.json); first-run settings use it.
+	Server       string   `json:"server"`
+	ServerModels []string `json:"serverModels"`
 }
 
 // Opener opens one instance of the core: its bound methods, and the func

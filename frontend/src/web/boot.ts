@@ -25,8 +25,10 @@ export function bootWeb(workerURL: URL): WebBoot {
   const core = new Core({ worker: workerURL, wasm: new URL(files.wasm, base), wasmExec: new URL(files.wasmExec, base) });
   const steal = sessionStorage.getItem(stealFlag) === '1';
   sessionStorage.removeItem(stealFlag);
-  const config: CoreConfig = { name: 'app', storage: 'indexeddb', shell: 'web', steal };
-  const instance = core.open(config, answer);
+  const instance = describeServer(base).then((server) => {
+    const config: CoreConfig = { name: 'app', storage: 'indexeddb', shell: 'web', steal, ...server };
+    return core.open(config, answer);
+  });
   instance.catch(() => {}); // every call reports it
 
   const call =
@@ -72,6 +74,24 @@ export function bootWeb(workerURL: URL): WebBoot {
   // answer is shown in Settings. Only a page may ask (not the worker).
   void navigator.storage?.persist?.().catch(() => false);
   return { core, instance };
+}
+
+/**
+ * What the `murmur serve` that served the page says about itself: its API
+ * (which adds the key) and models. Nothing when the page came from
+ * elsewhere.
+ */
+async function describeServer(base: URL): Promise<Pick<CoreConfig, 'server' | 'serverModels'>> {
+  try {
+    const r = await fetch(new URL('murmur/server.json', base), { cache: 'no-store', signal: AbortSignal.timeout(2000) });
+    if (!r.ok) return {};
+    const d = (await r.json()) as { api?: unknown; models?: unknown };
+    if (typeof d.api !== 'string') return {};
+    const models = Array.isArray(d.models) ? d.models.filter((m): m is string => typeof m === 'string') : [];
+    return { server: new URL(d.api, base).href, serverModels: models };
+  } catch {
+    return {};
+  }
 }
 
 /** Reloads the page as the tab that holds Murmur's storage. */

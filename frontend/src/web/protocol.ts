@@ -13,6 +13,9 @@ export interface CoreConfig {
   endpoint?: string;
   model?: string;
   systemPrompt?: string;
+  /** The API of the `murmur serve` that served the web app (first-run settings use it). */
+  server?: string;
+  serverModels?: string[];
 }
 
 /** A question the core asks the page (the worker can open no picker). */
