@@ -302,6 +302,19 @@ func prefixRange(prefix string) js.Value {
 	return kr.Call("bound", prefix, prefix+"\uffff", false, false)
 }
 
+// Count returns how many keys of store start with prefix.
+func (t *Tx) Count(store, prefix string) (int, error) {
+	op := fmt.Sprintf("%s: count %s… in %s", t.op, prefix, store)
+	if err := checkKey(op, prefix); err != nil {
+		return 0, err
+	}
+	v, err := t.request(op, func() js.Value { return t.store(store).Call("count", prefixRange(prefix)) })
+	if err != nil {
+		return 0, err
+	}
+	return v.Int(), nil
+}
+
 // Keys returns the keys of store that start with prefix, sorted (in
 // JavaScript's order: by UTF-16 code unit).
 func (t *Tx) Keys(store, prefix string) ([]string, error) {

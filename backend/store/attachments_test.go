@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -26,7 +25,7 @@ func withAttachments(title string, atts ...conversation.Attachment) *conversatio
 func TestAttachmentsAreKeptOnceAndGoWithTheirLastConversation(t *testing.T) {
 	storeModes(t, func(t *testing.T, opts ...Option) {
 		ctx := context.Background()
-		dir := t.TempDir()
+		dir := testDir(t)
 		s := openT(t, dir, opts...)
 		a, err := s.PutAttachment(ctx, "a.txt", "text/plain", []byte("alpha"))
 		if err != nil {
@@ -37,7 +36,7 @@ func TestAttachmentsAreKeptOnceAndGoWithTheirLastConversation(t *testing.T) {
 			t.Fatalf("same bytes again: %+v %v", again, err)
 		}
 		b, _ := s.PutAttachment(ctx, "b.txt", "text/plain", []byte("beta"))
-		files, _ := os.ReadDir(filepath.Join(dir, attachDirName))
+		files := readDir(t, filepath.Join(dir, attachDirName))
 		if len(files) != 2 {
 			t.Fatalf("%d files for two contents", len(files))
 		}
@@ -73,7 +72,7 @@ func TestAttachmentsAreKeptOnceAndGoWithTheirLastConversation(t *testing.T) {
 
 func TestAttachmentChecks(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir := testDir(t)
 	s := openT(t, dir)
 	if _, err := s.Attachment(ctx, "../../etc/passwd"); !errors.Is(err, ErrInvalidID) {
 		t.Fatalf("a path as id: %v", err)
@@ -82,7 +81,7 @@ func TestAttachmentChecks(t *testing.T) {
 		t.Fatalf("too large: %v", err)
 	}
 	a, _ := s.PutAttachment(ctx, "a.txt", "text/plain", []byte("alpha"))
-	os.WriteFile(filepath.Join(dir, attachDirName, a.ID), []byte("tampered"), 0o600)
+	writeFile(t, filepath.Join(dir, attachDirName, a.ID), []byte("tampered"))
 	if _, err := s.Attachment(ctx, a.ID); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("tampered file: %v, want ErrCorrupt", err)
 	}
@@ -90,7 +89,7 @@ func TestAttachmentChecks(t *testing.T) {
 
 func TestSweepRemovesOnlyOldUnusedAttachments(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir := testDir(t)
 	s := openT(t, dir)
 	used, _ := s.PutAttachment(ctx, "used.txt", "text/plain", []byte("used"))
 	oldOrphan, _ := s.PutAttachment(ctx, "old.txt", "text/plain", []byte("old"))
@@ -98,7 +97,7 @@ func TestSweepRemovesOnlyOldUnusedAttachments(t *testing.T) {
 	mustSave(t, s, withAttachments("c", used))
 	past := time.Now().Add(-48 * time.Hour)
 	for _, id := range []string{used.ID, oldOrphan.ID} {
-		os.Chtimes(filepath.Join(dir, attachDirName, id), past, past)
+		setMtime(t, filepath.Join(dir, attachDirName, id), past)
 	}
 	n, err := s.SweepAttachments(ctx, 24*time.Hour)
 	if err != nil || n != 1 {
@@ -111,9 +110,9 @@ func TestSweepRemovesOnlyOldUnusedAttachments(t *testing.T) {
 	}
 	// An index rebuilt from the files still knows what is in use.
 	s.Close()
-	os.Remove(filepath.Join(dir, indexFileName))
+	dropIndex(t, dir)
 	s = openT(t, dir)
-	os.Chtimes(filepath.Join(dir, attachDirName, newOrphan.ID), past, past)
+	setMtime(t, filepath.Join(dir, attachDirName, newOrphan.ID), past)
 	if n, _ := s.SweepAttachments(ctx, 24*time.Hour); n != 1 {
 		t.Fatalf("after a rebuild the sweep removed %d, want the one orphan", n)
 	}

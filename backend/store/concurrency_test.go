@@ -12,7 +12,7 @@ import (
 func TestConcurrentUse(t *testing.T) {
 	storeModes(t, func(t *testing.T, opts ...Option) {
 		ctx := context.Background()
-		s := openT(t, t.TempDir(), opts...)
+		s := openT(t, testDir(t), opts...)
 		const writers, perWriter = 4, 6
 		var wg sync.WaitGroup
 		errs := make(chan error, 1000)

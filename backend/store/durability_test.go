@@ -15,16 +15,18 @@ import (
 	"murmur/backend/conversation"
 )
 
-// faultFS is the real filesystem with failures injected on demand, and a
-// record of the files read.
+// faultFS is a filesystem with failures injected on demand, and a record
+// of the files read.
 type faultFS struct {
-	osFS
+	fsys
 	mu    sync.Mutex
 	fail  map[string]error // by operation: mkdir create write sync close rename syncdir remove
 	reads []string
 }
 
-func newFaultFS() *faultFS { return &faultFS{fail: map[string]error{}} }
+func newFaultFS(base fsys) *faultFS { return &faultFS{fsys: base, fail: map[string]error{}} }
+
+func (f *faultFS) unwrap() fsys { return f.fsys }
 
 func (f *faultFS) set(op string, err error) {
 	f.mu.Lock()
@@ -52,7 +54,7 @@ func (f *faultFS) OpenFile(name string, flag int, perm os.FileMode) (file, error
 	if err := f.err("create"); err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
-	real, err := f.osFS.OpenFile(name, flag, perm)
+	real, err := f.fsys.OpenFile(name, flag, perm)
 	if err != nil {
 		return nil, err
 	}
@@ -63,35 +65,35 @@ func (f *faultFS) ReadFile(name string) ([]byte, error) {
 	f.mu.Lock()
 	f.reads = append(f.reads, filepath.Base(name))
 	f.mu.Unlock()
-	return f.osFS.ReadFile(name)
+	return f.fsys.ReadFile(name)
 }
 
 func (f *faultFS) Rename(oldpath, newpath string) error {
 	if err := f.err("rename"); err != nil {
 		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
 	}
-	return f.osFS.Rename(oldpath, newpath)
+	return f.fsys.Rename(oldpath, newpath)
 }
 
 func (f *faultFS) MkdirAll(name string, perm os.FileMode) error {
 	if err := f.err("mkdir"); err != nil {
 		return &fs.PathError{Op: "mkdir", Path: name, Err: err}
 	}
-	return f.osFS.MkdirAll(name, perm)
+	return f.fsys.MkdirAll(name, perm)
 }
 
 func (f *faultFS) Remove(name string) error {
 	if err := f.err("remove"); err != nil {
 		return &fs.PathError{Op: "remove", Path: name, Err: err}
 	}
-	return f.osFS.Remove(name)
+	return f.fsys.Remove(name)
 }
 
 func (f *faultFS) SyncDir(dir string) error {
 	if err := f.err("syncdir"); err != nil {
 		return err
 	}
-	return f.osFS.SyncDir(dir)
+	return f.fsys.SyncDir(dir)
 }
 
 type faultFile struct {
@@ -127,7 +129,7 @@ func convPath(dir, id string) string { return filepath.Join(dir, "conversations"
 
 func readRaw(t *testing.T, dir, id string) string {
 	t.Helper()
-	b, err := os.ReadFile(convPath(dir, id))
+	b, err := readFile(t, convPath(dir, id))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,10 +139,7 @@ func readRaw(t *testing.T, dir, id string) string {
 // dirNames lists a folder, sorted.
 func dirNames(t *testing.T, dir string) []string {
 	t.Helper()
-	es, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	es := readDir(t, dir)
 	var out []string
 	for _, e := range es {
 		out = append(out, e.Name())
@@ -152,7 +151,7 @@ func dirNames(t *testing.T, dir string) []string {
 func TestQuarantineDamagedFilesOthersStillLoad(t *testing.T) {
 	storeModes(t, func(t *testing.T, opts ...Option) {
 		ctx := context.Background()
-		dir := t.TempDir()
+		dir := testDir(t)
 		s := openT(t, dir, opts...)
 		good := newConv("good", 1, "fine")
 		other := newConv("other", 2, "x")
@@ -171,13 +170,9 @@ func TestQuarantineDamagedFilesOthersStillLoad(t *testing.T) {
 			"notes.json":                   `{}`,
 		}
 		for name, body := range files {
-			if err := os.WriteFile(filepath.Join(cdir, name), []byte(body), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			writeFile(t, filepath.Join(cdir, name), []byte(body))
 		}
-		if err := os.WriteFile(filepath.Join(cdir, "README.txt"), []byte("left alone"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, filepath.Join(cdir, "README.txt"), []byte("left alone"))
 		s = openT(t, dir, opts...)
 		rep := s.OpenReport()
 		if len(rep.Quarantined) != len(files) {
@@ -187,11 +182,11 @@ func TestQuarantineDamagedFilesOthersStillLoad(t *testing.T) {
 			if _, ok := files[q.File]; !ok || q.Reason == "" {
 				t.Errorf("unexpected quarantine entry %+v", q)
 			}
-			body, err := os.ReadFile(q.MovedTo)
+			body, err := readFile(t, q.MovedTo)
 			if err != nil || string(body) != files[q.File] {
 				t.Errorf("quarantined %s content changed or missing: %v", q.File, err)
 			}
-			note, err := os.ReadFile(q.MovedTo + ".reason.txt")
+			note, err := readFile(t, q.MovedTo+".reason.txt")
 			if err != nil || !strings.Contains(string(note), q.Reason) {
 				t.Errorf("reason note of %s: %q, %v", q.File, note, err)
 			}
@@ -223,13 +218,11 @@ func mustJSON(t *testing.T, v any) string {
 func TestFileDamagedAfterOpenIsQuarantinedOnGet(t *testing.T) {
 	storeModes(t, func(t *testing.T, opts ...Option) {
 		ctx := context.Background()
-		dir := t.TempDir()
+		dir := testDir(t)
 		s := openT(t, dir, opts...)
 		c := newConv("soon broken", 1, "x")
 		mustSave(t, s, c)
-		if err := os.WriteFile(convPath(dir, c.ID), []byte("{oops"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, convPath(dir, c.ID), []byte("{oops"))
 		if _, err := s.Get(ctx, c.ID); !errors.Is(err, ErrCorrupt) {
 			t.Fatalf("Get of a damaged file: %v, want ErrCorrupt", err)
 		}
@@ -245,7 +238,7 @@ func TestFileDamagedAfterOpenIsQuarantinedOnGet(t *testing.T) {
 func TestStreamingMessageBecomesInterruptedAtOpen(t *testing.T) {
 	storeModes(t, func(t *testing.T, opts ...Option) {
 		ctx := context.Background()
-		dir := t.TempDir()
+		dir := testDir(t)
 		s := openT(t, dir, opts...)
 		c := newConv("crashed", 1, "tell me a story")
 		m := c.Append(conversation.Message{Role: conversation.RoleAssistant, Status: conversation.StatusStreaming,
@@ -288,7 +281,7 @@ func TestStreamingMessageBecomesInterruptedAtOpen(t *testing.T) {
 func TestUpdateMessageCheckpoint(t *testing.T) {
 	storeModes(t, func(t *testing.T, opts ...Option) {
 		ctx := context.Background()
-		s := openT(t, t.TempDir(), opts...)
+		s := openT(t, testDir(t), opts...)
 		c := newConv("stream", 1, "question")
 		c.Extra = map[string]json.RawMessage{"x_future": json.RawMessage(`[1,2]`)}
 		m := c.Append(conversation.Message{Role: conversation.RoleAssistant, Status: conversation.StatusStreaming,
@@ -358,8 +351,8 @@ func TestWriteFailuresKeepThePreviousVersion(t *testing.T) {
 	} {
 		t.Run(tc.op+"_"+tc.text, func(t *testing.T) {
 			ctx := context.Background()
-			dir := t.TempDir()
-			ffs := newFaultFS()
+			dir := testDir(t)
+			ffs := newFaultFS(testFS(t, dir))
 			s := openT(t, dir, withFS(ffs))
 			c := newConv("version one", 1, "first")
 			mustSave(t, s, c)
@@ -407,8 +400,8 @@ func TestWriteFailuresKeepThePreviousVersion(t *testing.T) {
 
 func TestDeleteFailureKeepsConversation(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	ffs := newFaultFS()
+	dir := testDir(t)
+	ffs := newFaultFS(testFS(t, dir))
 	s := openT(t, dir, withFS(ffs))
 	c := newConv("keep me", 1, "x")
 	mustSave(t, s, c)
@@ -422,26 +415,27 @@ func TestDeleteFailureKeepsConversation(t *testing.T) {
 }
 
 func TestOpenOnReadOnlyFolderSaysSo(t *testing.T) {
-	ffs := newFaultFS()
+	dir := filepath.Join(testDir(t), "murmur")
+	ffs := newFaultFS(testFS(t, dir))
 	ffs.set("mkdir", errReadOnlyFS)
-	_, err := Open(context.Background(), filepath.Join(t.TempDir(), "murmur"), withFS(ffs))
+	_, err := openStore(t, dir, withFS(ffs))
 	if !errors.Is(err, ErrReadOnly) || !strings.Contains(err.Error(), "read-only") {
 		t.Errorf("Open = %v, want a read-only error", err)
 	}
 }
 
 func TestSecondOpenIsLocked(t *testing.T) {
-	dir := t.TempDir()
+	dir := testDir(t)
 	s := openT(t, dir)
-	_, err := Open(context.Background(), dir)
+	_, err := openStore(t, dir)
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("second Open = %v, want ErrLocked", err)
 	}
-	if !strings.Contains(err.Error(), "another Murmur is using the data folder") {
+	if !strings.Contains(err.Error(), lockedText) {
 		t.Errorf("error text %q does not explain", err)
 	}
 	s.Close()
-	s2, err := Open(context.Background(), dir)
+	s2, err := openStore(t, dir)
 	if err != nil {
 		t.Fatalf("Open after Close: %v", err)
 	}
@@ -450,7 +444,7 @@ func TestSecondOpenIsLocked(t *testing.T) {
 
 func TestClosedStore(t *testing.T) {
 	ctx := context.Background()
-	s := openT(t, t.TempDir())
+	s := openT(t, testDir(t))
 	c := newConv("x", 1, "y")
 	mustSave(t, s, c)
 	s.Close()
@@ -467,7 +461,7 @@ func TestClosedStore(t *testing.T) {
 
 func TestSaveRejectsInvalidDocument(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir := testDir(t)
 	s := openT(t, dir)
 	c := newConv("x", 1, "y")
 	c.Messages[0].ParentID = "nowhere"

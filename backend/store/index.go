@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,6 +56,9 @@ var schema = []string{
 	`CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='unicode61 remove_diacritics 2', prefix='2 3')`,
 	fmt.Sprintf(`PRAGMA user_version = %d`, indexVersion),
 }
+
+// index is the persisted catalog of this build: SQLite.
+type index = sqlIndex
 
 // sqlIndex is the catalog backed by index.db.
 type sqlIndex struct {
@@ -131,6 +133,9 @@ func (ix *sqlIndex) prepare(ctx context.Context) (bool, error) {
 
 func (ix *sqlIndex) close() error { return ix.db.Close() }
 
+// discard removes the damaged index; the next Open rebuilds it.
+func (ix *sqlIndex) discard() error { return removeIndexFiles(ix.path) }
+
 // isCorrupt reports whether err says the index file is damaged.
 func isCorrupt(err error) bool {
 	var se *sqlite.Error
@@ -190,103 +195,6 @@ func ensurePrivate(path string) error {
 	return nil
 }
 
-type indexedFile struct {
-	st        fileStat
-	streaming bool
-}
-
-// reconcile brings the index in line with the files: new or changed files
-// (by size and modification time) are read and indexed, rows without a file
-// are removed, files with a message left streaming are recovered. Unchanged
-// files are not read. The index rows are read while the files are stat'ed.
-func (s *Store) reconcile(ctx context.Context, ix *sqlIndex, entries []os.DirEntry, fresh bool) error {
-	type result struct {
-		known map[string]indexedFile
-		err   error
-	}
-	res := make(chan result, 1)
-	go func() {
-		if fresh {
-			res <- result{known: map[string]indexedFile{}}
-			return
-		}
-		known, err := ix.fileStats(ctx)
-		res <- result{known, err}
-	}()
-	stats := statEntries(entries)
-	r := <-res
-	if r.err != nil {
-		return fmt.Errorf("read index: %w", r.err)
-	}
-	known := r.known
-
-	var todo []string
-	onDisk := make(map[string]bool, len(entries))
-	for i, e := range entries {
-		name := e.Name()
-		id := strings.TrimSuffix(name, fileExt)
-		k, inIndex := known[id]
-		// Names in the index were checked when they were indexed.
-		if !inIndex || len(id) == len(name) {
-			var ok bool
-			if id, ok = s.convFile(e); !ok {
-				continue
-			}
-		}
-		onDisk[id] = true
-		if inIndex && !k.streaming && stats[i].ok && stats[i].st == k.st {
-			continue
-		}
-		todo = append(todo, id)
-	}
-	var gone []string
-	for id := range known {
-		if !onDisk[id] {
-			gone = append(gone, id)
-		}
-	}
-	// Oldest first, so that index row order follows recency (the search
-	// for very common words walks rows newest first).
-	mtime := make(map[string]int64, len(todo))
-	for i, e := range entries {
-		if stats[i].ok {
-			mtime[strings.TrimSuffix(e.Name(), fileExt)] = stats[i].st.mtime
-		}
-	}
-	sort.SliceStable(todo, func(a, b int) bool { return mtime[todo[a]] < mtime[todo[b]] })
-	n, err := s.indexFiles(ctx, ix, todo, known)
-	if err != nil {
-		return err
-	}
-	// A changed file that no longer loads was quarantined (moved away) or
-	// is now from a newer Murmur: its old row must go too, or the list would
-	// show what Get cannot open.
-	s.mu.RLock()
-	newer := make(map[string]bool, len(s.report.Newer))
-	for _, id := range s.report.Newer {
-		newer[id] = true
-	}
-	s.mu.RUnlock()
-	for _, id := range todo {
-		if _, was := known[id]; was && (newer[id] || !s.exists(s.path(id))) {
-			gone = append(gone, id)
-		}
-	}
-	for _, id := range gone {
-		if err := ix.remove(ctx, id); err != nil {
-			return err
-		}
-	}
-	s.mu.Lock()
-	// Files that failed to load (quarantined) are not conversations.
-	s.report.Conversations = len(onDisk) - (len(todo) - n)
-	s.report.Reindexed = n
-	s.report.Removed = len(gone)
-	s.report.Rebuilt = fresh
-	s.mu.Unlock()
-	return nil
-}
-
 // fileStats reads what the index knows about each file. One concatenated
 // row is much cheaper than 10,000 rows through database/sql.
 func (ix *sqlIndex) fileStats(ctx context.Context) (map[string]indexedFile, error) {
@@ -317,40 +225,6 @@ func (ix *sqlIndex) fileStats(ctx context.Context) (map[string]indexedFile, erro
 		known[f[0]] = k
 	}
 	return known, nil
-}
-
-type entryStat struct {
-	st fileStat
-	ok bool
-}
-
-// statEntries stats the folder entries in parallel (the calls block in the
-// kernel, so a few goroutines per core pay off).
-func statEntries(entries []os.DirEntry) []entryStat {
-	out := make([]entryStat, len(entries))
-	workers := min(4*runtime.GOMAXPROCS(0), 1+len(entries)/256)
-	var wg sync.WaitGroup
-	chunk := (len(entries) + workers - 1) / workers
-	for from := 0; from < len(entries); from += chunk {
-		to := min(len(entries), from+chunk)
-		wg.Add(1)
-		go func(from, to int) {
-			defer wg.Done()
-			for i := from; i < to; i++ {
-				if fi, err := entries[i].Info(); err == nil && fi.Mode().IsRegular() {
-					out[i] = entryStat{statOf(fi), true}
-				}
-			}
-		}(from, to)
-	}
-	wg.Wait()
-	return out
-}
-
-// loaded is one file read for indexing.
-type loaded struct {
-	c  *conversation.Conversation
-	st fileStat
 }
 
 // indexFiles reads the files of ids in parallel and indexes them in
@@ -481,16 +355,6 @@ func (in *inserter) close() {
 			st.Close()
 		}
 	}
-}
-
-func streamingCount(c *conversation.Conversation) int {
-	n := 0
-	for i := range c.Messages {
-		if c.Messages[i].Status == conversation.StatusStreaming {
-			n++
-		}
-	}
-	return n
 }
 
 // upsertConv writes the list row of c and returns its rowid; fresh means

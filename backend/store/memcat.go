@@ -148,25 +148,30 @@ func (m *memCatalog) searchOne(mt matcher, s Summary) (*Hit, error) {
 }
 
 func (m *memCatalog) put(ctx context.Context, c *conversation.Conversation, st fileStat) error {
-	s := summarize(c)
+	m.set(summarize(c), c.Source, attachmentIDs(c))
+	return nil
+}
+
+// set records the list row of a conversation, its import source (nil for
+// none) and the attachments it refers to.
+func (m *memCatalog) set(s Summary, src *conversation.Source, atts []string) {
 	m.mu.Lock()
-	m.sums[c.ID] = s
-	if ids := attachmentIDs(c); len(ids) > 0 {
-		m.atts[c.ID] = ids
+	defer m.mu.Unlock()
+	m.sums[s.ID] = s
+	if len(atts) > 0 {
+		m.atts[s.ID] = atts
 	} else {
-		delete(m.atts, c.ID)
+		delete(m.atts, s.ID)
 	}
-	m.dropSourceLocked(c.ID)
-	if c.Source != nil {
-		m.srcs[c.ID] = *c.Source
-		k := sourceKey{c.Source.Service, c.Source.ID}
+	m.dropSourceLocked(s.ID)
+	if src != nil {
+		m.srcs[s.ID] = *src
+		k := sourceKey{src.Service, src.ID}
 		if m.bySource[k] == nil {
 			m.bySource[k] = make(map[string]bool, 1)
 		}
-		m.bySource[k][c.ID] = true
+		m.bySource[k][s.ID] = true
 	}
-	m.mu.Unlock()
-	return nil
 }
 
 // dropSourceLocked forgets the import source of conversation id.

@@ -41,14 +41,14 @@ func newMemFS() *memFS {
 	return &memFS{files: map[string]memEntry{}, dirs: map[string]time.Time{"/": time.Now()}}
 }
 
-func clean(name string) string { return filepath.ToSlash(filepath.Clean(name)) }
+func memPath(name string) string { return filepath.ToSlash(filepath.Clean(name)) }
 
 func (m *memFS) pathErr(op, name string, err error) error {
 	return &fs.PathError{Op: op, Path: name, Err: err}
 }
 
 func (m *memFS) OpenFile(name string, flag int, perm os.FileMode) (file, error) {
-	n := clean(name)
+	n := memPath(name)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.dirs[path.Dir(n)]; !ok {
@@ -110,7 +110,7 @@ func (f *memFile) Close() error {
 func (m *memFS) ReadFile(name string) ([]byte, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e, ok := m.files[clean(name)]
+	e, ok := m.files[memPath(name)]
 	if !ok {
 		return nil, m.pathErr("open", name, fs.ErrNotExist)
 	}
@@ -118,7 +118,7 @@ func (m *memFS) ReadFile(name string) ([]byte, error) {
 }
 
 func (m *memFS) ReadDir(name string) ([]fs.DirEntry, error) {
-	d := clean(name)
+	d := memPath(name)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.dirs[d]; !ok {
@@ -140,7 +140,7 @@ func (m *memFS) ReadDir(name string) ([]fs.DirEntry, error) {
 }
 
 func (m *memFS) Stat(name string) (fs.FileInfo, error) {
-	n := clean(name)
+	n := memPath(name)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if e, ok := m.files[n]; ok {
@@ -153,7 +153,7 @@ func (m *memFS) Stat(name string) (fs.FileInfo, error) {
 }
 
 func (m *memFS) Rename(oldpath, newpath string) error {
-	o, n := clean(oldpath), clean(newpath)
+	o, n := memPath(oldpath), memPath(newpath)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e, ok := m.files[o]
@@ -169,7 +169,7 @@ func (m *memFS) Rename(oldpath, newpath string) error {
 }
 
 func (m *memFS) Remove(name string) error {
-	n := clean(name)
+	n := memPath(name)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.files[n]; ok {
@@ -189,7 +189,7 @@ func (m *memFS) Remove(name string) error {
 }
 
 func (m *memFS) MkdirAll(name string, perm os.FileMode) error {
-	n := clean(name)
+	n := memPath(name)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for d := n; ; d = path.Dir(d) {

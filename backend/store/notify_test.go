@@ -32,7 +32,7 @@ func TestEveryWriteTellsTheChangeListenerButCheckpointsDoNot(t *testing.T) {
 	storeModes(t, func(t *testing.T, opts ...Option) {
 		ctx := context.Background()
 		var log changeLog
-		s := openT(t, t.TempDir(), append(opts, WithOnChange(log.add))...)
+		s := openT(t, testDir(t), append(opts, WithOnChange(log.add))...)
 		c := newConv("first", 1, "hello")
 		m := c.Append(conversation.Message{Role: conversation.RoleAssistant, Status: conversation.StatusStreaming, CreatedAt: t0})
 		steps := []struct {
@@ -86,8 +86,7 @@ func TestEveryWriteTellsTheChangeListenerButCheckpointsDoNot(t *testing.T) {
 // after a kill -9 of murmur ask) must leave a reply that was left streaming
 // recovered on disk, though the background check of the files never ran.
 func TestStreamingIsRecoveredBeforeOpenReturns(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
+	dir := testDir(t)
 	s := openT(t, dir)
 	for i := 0; i < 300; i++ {
 		mustSave(t, s, newConv("other", i, "q", "a"))
@@ -98,7 +97,7 @@ func TestStreamingIsRecoveredBeforeOpenReturns(t *testing.T) {
 	mustSave(t, s, c)
 	s.Close()
 
-	s, err := Open(ctx, dir)
+	s, err := openStore(t, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

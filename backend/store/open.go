@@ -17,6 +17,27 @@ import (
 // errLockHeld is what acquireLock returns when another process holds the lock.
 var errLockHeld = errors.New("lock held")
 
+// releaser is a held lock.
+type releaser interface{ release() error }
+
+// locker is a file system with a lock of its own (the browser's Web Lock),
+// which Open takes instead of the lock file: with steal from whoever holds
+// it; onLost is told when another holder takes it.
+type locker interface {
+	lock(ctx context.Context, dir string, steal bool, onLost func()) (releaser, error)
+}
+
+// baseFS returns the file system under the wrappers tests put around it.
+func baseFS(f fsys) fsys {
+	for {
+		w, ok := f.(interface{ unwrap() fsys })
+		if !ok {
+			return f
+		}
+		f = w.unwrap()
+	}
+}
+
 // Open opens (creating if needed) the data folder dir, takes its lock,
 // repairs what a crash left behind, and brings the index up to date with
 // the files. Damaged files are quarantined and reported in OpenReport;
@@ -52,7 +73,9 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open store: create %s: %w", s.convDir, err)
 	}
-	if !o.noLock {
+	if l, ok := baseFS(s.fs).(locker); ok {
+		s.lock, err = l.lock(ctx, abs, o.stealLock, o.onLockLost)
+	} else if !o.noLock {
 		s.lock, err = acquireLock(filepath.Join(abs, lockFileName))
 	}
 	if errors.Is(err, errLockHeld) {
@@ -134,7 +157,7 @@ func (s *Store) open(ctx context.Context, useIndex bool) error {
 // message still streaming: load marks those messages interrupted and
 // rewrites the file, and the index row follows. A file that is gone or no
 // longer loads loses its row.
-func (s *Store) recoverStreaming(ctx context.Context, ix *sqlIndex) error {
+func (s *Store) recoverStreaming(ctx context.Context, ix *index) error {
 	ids, err := ix.streamingIDs(ctx)
 	if err != nil {
 		return fmt.Errorf("read index: %w", err)
@@ -159,7 +182,7 @@ func (s *Store) exists(path string) bool {
 }
 
 // background reconciles an existing index with the files.
-func (s *Store) background(ctx context.Context, ix *sqlIndex) {
+func (s *Store) background(ctx context.Context, ix *index) {
 	defer close(s.reconciled)
 	entries, err := s.readConvDir()
 	if err == nil {

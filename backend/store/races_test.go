@@ -3,22 +3,23 @@ package store
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// hookFS is the real filesystem with callbacks after reads and renames, to
+// hookFS is a filesystem with callbacks after reads and renames, to
 // run a second operation at the worst moment of a first.
 type hookFS struct {
-	osFS
+	fsys
 	onRead   func(name string)
 	onRename func(newpath string)
 }
 
+func (h *hookFS) unwrap() fsys { return h.fsys }
+
 func (h *hookFS) ReadFile(name string) ([]byte, error) {
-	b, err := h.osFS.ReadFile(name)
+	b, err := h.fsys.ReadFile(name)
 	if h.onRead != nil {
 		h.onRead(name)
 	}
@@ -26,7 +27,7 @@ func (h *hookFS) ReadFile(name string) ([]byte, error) {
 }
 
 func (h *hookFS) Rename(oldpath, newpath string) error {
-	err := h.osFS.Rename(oldpath, newpath)
+	err := h.fsys.Rename(oldpath, newpath)
 	if h.onRename != nil {
 		h.onRename(newpath)
 	}
@@ -34,15 +35,13 @@ func (h *hookFS) Rename(oldpath, newpath string) error {
 }
 
 func TestGetNeverQuarantinesAFileSavedMeanwhile(t *testing.T) {
-	dir := t.TempDir()
-	h := &hookFS{}
+	dir := testDir(t)
+	h := &hookFS{fsys: testFS(t, dir)}
 	s := openT(t, dir, withFS(h))
 	c := newConv("hello", 1, "first")
 	mustSave(t, s, c)
 	<-s.Reconciled()
-	if err := os.WriteFile(filepath.Join(dir, "conversations", c.ID+".json"), []byte("{broken"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, filepath.Join(dir, "conversations", c.ID+".json"), []byte("{broken"))
 	fired := false
 	h.onRead = func(name string) {
 		if fired || !strings.Contains(name, c.ID) {
@@ -65,8 +64,8 @@ func TestGetNeverQuarantinesAFileSavedMeanwhile(t *testing.T) {
 }
 
 func TestSaveCancelledAfterTheWriteStaysListed(t *testing.T) {
-	dir := t.TempDir()
-	h := &hookFS{}
+	dir := testDir(t)
+	h := &hookFS{fsys: testFS(t, dir)}
 	s := openT(t, dir, withFS(h))
 	<-s.Reconciled()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -91,7 +90,7 @@ func TestSaveCancelledAfterTheWriteStaysListed(t *testing.T) {
 }
 
 func TestFileDamagedWhileClosedLeavesTheList(t *testing.T) {
-	dir := t.TempDir()
+	dir := testDir(t)
 	s := openT(t, dir)
 	good, victim := newConv("good", 1, "a"), newConv("victim", 2, "b")
 	mustSave(t, s, good, victim)
@@ -99,10 +98,8 @@ func TestFileDamagedWhileClosedLeavesTheList(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Damaged behind the app's back: another size, so reconcile reads it.
-	if err := os.WriteFile(filepath.Join(dir, "conversations", victim.ID+".json"), []byte("{broken, and longer than before"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s2, err := Open(context.Background(), dir)
+	writeFile(t, filepath.Join(dir, "conversations", victim.ID+".json"), []byte("{broken, and longer than before"))
+	s2, err := openStore(t, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +115,7 @@ func TestFileDamagedWhileClosedLeavesTheList(t *testing.T) {
 }
 
 func TestFileFromANewerMurmurIsLeftAlone(t *testing.T) {
-	dir := t.TempDir()
+	dir := testDir(t)
 	s := openT(t, dir)
 	old, future := newConv("old", 1, "a"), newConv("future", 2, "b")
 	mustSave(t, s, old, future)
@@ -126,7 +123,7 @@ func TestFileFromANewerMurmurIsLeftAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "conversations", future.ID+".json")
-	b, err := os.ReadFile(path)
+	b, err := readFile(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,10 +131,8 @@ func TestFileFromANewerMurmurIsLeftAlone(t *testing.T) {
 	if newer == string(b) {
 		t.Fatal("test file has no version 1 member")
 	}
-	if err := os.WriteFile(path, []byte(newer), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s2, err := Open(context.Background(), dir)
+	writeFile(t, path, []byte(newer))
+	s2, err := openStore(t, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +151,7 @@ func TestFileFromANewerMurmurIsLeftAlone(t *testing.T) {
 	if err := s2.Rename(context.Background(), future.ID, "x"); !errors.Is(err, ErrNewerVersion) {
 		t.Fatalf("Rename of a newer file = %v, want it refused", err)
 	}
-	if after, _ := os.ReadFile(path); string(after) != newer {
+	if after, _ := readFile(t, path); string(after) != newer {
 		t.Fatal("the newer file was changed")
 	}
 }

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -20,7 +18,7 @@ func imported(title string, minutes int, service, id string, updated time.Time) 
 func TestFindSource(t *testing.T) {
 	storeModes(t, func(t *testing.T, opts ...Option) {
 		ctx := context.Background()
-		dir := t.TempDir()
+		dir := testDir(t)
 		s := openT(t, dir, opts...)
 		up := time.Date(2025, 2, 3, 4, 5, 6, 0, time.UTC)
 		gpt := imported("from chatgpt", 1, conversation.SourceChatGPT, "c-1", up)
@@ -98,39 +96,8 @@ func TestFindSource(t *testing.T) {
 	})
 }
 
-// An index written before sources were indexed is rebuilt, so that a
-// conversation imported then is found.
-func TestOldIndexIsRebuiltWithSources(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	s := openT(t, dir)
-	c := imported("old", 1, conversation.SourceChatGPT, "c-old", time.Time{})
-	mustSave(t, s, c)
-	s.Close()
-
-	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, indexFileName)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// What an index of version 1 had: no source columns.
-	for _, q := range []string{`UPDATE convs SET source_service = '', source_id = ''`, `PRAGMA user_version = 1`} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db.Close()
-
-	s = openT(t, dir)
-	if rep := s.OpenReport(); !rep.Rebuilt {
-		t.Errorf("an index of version 1 was not rebuilt: %+v", rep)
-	}
-	if got, ok, err := s.FindSource(ctx, conversation.SourceChatGPT, "c-old"); err != nil || !ok || got.ID != c.ID {
-		t.Errorf("after the rebuild: %+v, %v, %v", got, ok, err)
-	}
-}
-
 func TestFindSourceAfterClose(t *testing.T) {
-	s, err := Open(context.Background(), t.TempDir())
+	s, err := openStore(t, testDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}

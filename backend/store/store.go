@@ -36,6 +36,9 @@ type options struct {
 	useIndex bool
 	noLock   bool
 	onChange func(id string)
+	// stealLock and onLockLost: the browser's lock (see WithBrowserDB).
+	stealLock  bool
+	onLockLost func()
 }
 
 // WithLogger sends the store's warnings (quarantined files, index trouble)
@@ -67,7 +70,7 @@ type Store struct {
 	fs                    fsys
 	durable               bool
 	log                   *slog.Logger
-	lock                  *lockFile
+	lock                  releaser
 	onChange              func(id string)
 
 	// reconciled is closed when Open's reconciliation with the files is
@@ -425,8 +428,26 @@ func writeError(op string, err error) error {
 	if class == nil {
 		return fmt.Errorf("%s: %w (the previous version is intact)", op, err)
 	}
-	return fmt.Errorf("%s: %w (the previous version is intact): %w", op, class, err)
+	// The class says what went wrong first; the detail need not repeat it.
+	cls := class.Error()
+	detail := strings.Replace(err.Error(), cls+": ", "", 1)
+	detail = strings.TrimSuffix(strings.TrimSuffix(detail, cls), ": ")
+	msg := op + ": " + cls + " (the previous version is intact)"
+	if detail != "" {
+		msg += ": " + detail
+	}
+	return &classifiedError{msg: msg, errs: []error{class, err}}
 }
+
+// classifiedError reads as its message and matches both its class and the
+// error it came from.
+type classifiedError struct {
+	msg  string
+	errs []error
+}
+
+func (e *classifiedError) Error() string   { return e.msg }
+func (e *classifiedError) Unwrap() []error { return e.errs }
 
 func classify(err error) error {
 	if c := classifyOS(err); c != nil {
@@ -648,9 +669,9 @@ func (s *Store) degradeLocked(ctx context.Context, failed catalog, cause error) 
 	if err := failed.close(); err != nil {
 		s.log.Warn("store: closing the failed index", "err", err)
 	}
-	if ix, ok := failed.(*sqlIndex); ok && isCorrupt(cause) {
+	if ix, ok := failed.(*index); ok && isCorrupt(cause) {
 		// Rebuilt from the files at the next open.
-		if err := removeIndexFiles(ix.path); err != nil {
+		if err := ix.discard(); err != nil {
 			s.log.Warn("store: could not remove the damaged index", "err", err)
 		}
 	}

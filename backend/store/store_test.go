@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -34,7 +33,7 @@ func newConv(title string, minutes int, texts ...string) *conversation.Conversat
 
 func openT(t *testing.T, dir string, opts ...Option) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), dir, opts...)
+	s, err := openStore(t, dir, opts...)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -81,7 +80,7 @@ func storeModes(t *testing.T, f func(t *testing.T, opts ...Option)) {
 func TestSaveGetRoundTrip(t *testing.T) {
 	storeModes(t, func(t *testing.T, opts ...Option) {
 		ctx := context.Background()
-		dir := t.TempDir()
+		dir := testDir(t)
 		s := openT(t, dir, opts...)
 		c := newConv("Trip to Zürich", 1, "hello", "hi there")
 		c.Extra = map[string]json.RawMessage{"future": json.RawMessage(`{"x":1}`)}
@@ -93,14 +92,14 @@ func TestSaveGetRoundTrip(t *testing.T) {
 		if !equalJSON(t, c, got) {
 			t.Errorf("Get returned a different document")
 		}
-		fi, err := os.Stat(filepath.Join(dir, "conversations", c.ID+".json"))
+		fi, err := statFile(t, filepath.Join(dir, "conversations", c.ID+".json"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if fi.Mode().Perm() != 0o600 {
 			t.Errorf("file mode = %v, want 0600", fi.Mode().Perm())
 		}
-		di, err := os.Stat(filepath.Join(dir, "conversations"))
+		di, err := statFile(t, filepath.Join(dir, "conversations"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,7 +120,7 @@ func TestSaveGetRoundTrip(t *testing.T) {
 func TestListOrderPagingAndFilters(t *testing.T) {
 	storeModes(t, func(t *testing.T, opts ...Option) {
 		ctx := context.Background()
-		s := openT(t, t.TempDir(), opts...)
+		s := openT(t, testDir(t), opts...)
 		var cs []*conversation.Conversation
 		for i := 0; i < 7; i++ {
 			cs = append(cs, newConv(fmt.Sprintf("c%d", i), i, "text"))

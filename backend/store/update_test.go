@@ -10,7 +10,7 @@ import (
 
 func TestUpdateIsOneLockedReadModifyWrite(t *testing.T) {
 	ctx := context.Background()
-	s := openT(t, t.TempDir())
+	s := openT(t, testDir(t))
 	c := newConv("before", 0, "hello")
 	if err := s.Save(ctx, c); err != nil {
 		t.Fatal(err)
