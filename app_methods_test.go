@@ -5,6 +5,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"go/format"
 	"os"
 	"reflect"
 	"strings"
@@ -28,13 +29,17 @@ func TestBrowserMethodTable(t *testing.T) {
 	}
 	b.WriteString("\t}\n}\n")
 	const path = "app_methods_js.go"
+	src, err := format.Source([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if *updateMethods {
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		if err := os.WriteFile(path, src, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	got, err := os.ReadFile(path)
-	if err != nil || string(got) != b.String() {
+	if err != nil || string(got) != string(src) {
 		t.Fatalf("%s is not current (err %v): run go test -run TestBrowserMethodTable -update-methods .", path, err)
 	}
 }

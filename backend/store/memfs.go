@@ -206,7 +206,7 @@ func (m *memFS) MkdirAll(name string, perm os.FileMode) error {
 }
 
 func (m *memFS) Chmod(string, os.FileMode) error { return nil }
-func (m *memFS) SyncDir(string) error             { return nil }
+func (m *memFS) SyncDir(string) error            { return nil }
 
 type memInfo struct {
 	name string

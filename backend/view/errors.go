@@ -173,6 +173,9 @@ func fromError(op string, err error) *Error {
 	case errors.Is(err, context.Canceled):
 		kind = KindCanceled
 	}
+	if why, ok := store.Explain(err); ok {
+		return &Error{Kind: kind, Message: upperFirst(op) + ": " + why + "."}
+	}
 	return &Error{Kind: kind, Message: upperFirst(op) + ": " + err.Error()}
 }
 
