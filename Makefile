@@ -36,7 +36,7 @@ FRONTEND_STAMP := frontend/node_modules/.murmur-installed
 
 .PHONY: run build binary test bench deps deps-test deps-dist tools frontend frontend-deps \
 	check-format vet cross-check cross-check-darwin go-test frontend-check frontend-test ui-test wasm bindings-check smoke \
-	keyring-test bindings fake-api dist dist-server-bins dist-check web serve-web server clean
+	keyring-test bindings fake-api dist dist-server-bins dist-check web web-test serve-web server clean
 
 ## ---- set-up -------------------------------------------------------------
 
@@ -113,7 +113,7 @@ bindings: tools frontend-deps
 ## ---- checks -------------------------------------------------------------
 
 test: deps-test tools frontend
-	$(MAKE) --no-print-directory check-format vet cross-check go-test frontend-check frontend-test ui-test wasm bindings-check
+	$(MAKE) --no-print-directory check-format vet cross-check go-test frontend-check frontend-test ui-test wasm web-test bindings-check
 	$(MAKE) --no-print-directory binary
 	$(MAKE) --no-print-directory smoke keyring-test
 
@@ -150,6 +150,12 @@ frontend-check: frontend-deps
 
 frontend-test: frontend-deps
 	cd frontend && npm test
+
+# The web build (dist/web) in Debian's Chromium, against the fake API:
+# streaming, stop, edit, reload, export, import, CORS, a full quota, two
+# tabs. Screenshots: build/artifacts/web/.
+web-test: web
+	cd frontend && node --test --test-concurrency=1 e2e-web/
 
 # The UI in Debian's Chromium (playwright-core; no browser is downloaded),
 # against the Go stand-in that replays streams recorded from the engine.

@@ -214,6 +214,7 @@ export const api = {
   saveSettings: (s: Settings) => call<FieldError[] | null>(() => App.SaveSettings(s as view.Settings)),
   setKey: (providerId: string, key: string) => call<KeyStatus>(() => App.SetKey(providerId, key)),
   deleteKey: (providerId: string) => call<KeyStatus>(() => App.DeleteKey(providerId)),
+  rememberKeys: (remember: boolean) => call<SettingsView>(() => App.RememberKeys(remember)),
   keyStatus: (providerId: string) => call<KeyStatus>(() => App.KeyStatus(providerId)),
   listModels: (providerId: string) => call<string[]>(() => App.ListModels(providerId)),
   credits: (providerId: string) => call<Credits>(() => App.Credits(providerId)),

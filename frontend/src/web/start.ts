@@ -23,7 +23,12 @@ export function startWeb(): void {
     (e: unknown) => {
       const err: UIError = toUIError(e);
       if (err.kind === ErrorKind.Elsewhere) {
-        block('Murmur is open in another tab', err.message, 'Use Murmur in this tab', takeOver);
+        block(
+          'Murmur is open in another tab',
+          'Your conversations are open in another tab of this browser, and only one tab can save them. Close that tab, or use Murmur here: the other tab then stops saving.',
+          'Use Murmur in this tab',
+          takeOver,
+        );
       } else {
         block('Murmur could not start', err.message, 'Reload', () => location.reload());
       }
