@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"murmur/backend/browserdb"
 	"murmur/backend/llm"
@@ -95,7 +96,15 @@ func OpenBrowser(ctx context.Context, b Browser) (*Services, error) {
 	}
 
 	if b.Endpoint != "" {
-		s, err := SiteSettings(b.Endpoint, b.Model, b.SystemPrompt)
+		model := b.Model
+		if model == "" {
+			// No model attribute: the endpoint's first. A refusal (an origin
+			// the endpoint does not allow) is the widget's first message.
+			if model, err = firstModel(ctx, client, b.Endpoint); err != nil {
+				return fail(err)
+			}
+		}
+		s, err := SiteSettings(b.Endpoint, model, b.SystemPrompt)
 		if err != nil {
 			return fail(err)
 		}
@@ -142,4 +151,18 @@ func (k dbKV) Put(ctx context.Context, key string, v []byte) error {
 
 func (k dbKV) Delete(ctx context.Context, key string) error {
 	return k.db.Delete(ctx, kvStore, key)
+}
+
+// firstModel asks an endpoint that needs no key for its models.
+func firstModel(ctx context.Context, client *llm.Client, endpoint string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	ms, err := client.ListModels(ctx, llm.Provider{ID: SiteProviderID, BaseURL: endpoint, Auth: llm.AuthNone}, "")
+	if err != nil {
+		return "", fmt.Errorf("ask %s for its models: %w", endpoint, err)
+	}
+	if len(ms) == 0 {
+		return "", fmt.Errorf("%s offers no models: give the widget a model attribute", endpoint)
+	}
+	return ms[0].ID, nil
 }

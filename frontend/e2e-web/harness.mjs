@@ -3,7 +3,9 @@
 // serve does, so the app starts with it as its provider), in Debian's
 // Chromium through playwright-core. Screenshots: build/artifacts/web/.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,4 +94,51 @@ export async function replyDone(page, timeout = 20_000) {
   const reply = page.getByRole('main', { name: 'Conversation' }).getByRole('article', { name: 'Assistant' }).last();
   await reply.getByRole('button', { name: 'Regenerate' }).waitFor({ timeout });
   return reply;
+}
+
+const serverBin = join(here, '.out', 'murmur-server');
+let builtServer = false;
+
+/**
+ * Starts the headless server build (`-tags server`, the web files built in)
+ * as `murmur serve` in a home of its own whose default provider is the fake
+ * API at upstream. Resolves with its URL.
+ */
+export async function startServe(upstream, args = []) {
+  buildFake();
+  // Always built (Go's cache makes it quick): it embeds dist/web as it is now.
+  if (!builtServer) {
+    builtServer = true;
+    execFileSync('go', ['build', '-tags', 'server', '-o', serverBin, '.'], { cwd: root, stdio: 'inherit', env: { ...process.env, CGO_ENABLED: '0' } });
+  }
+  const home = mkdtempSync(join(tmpdir(), 'murmur-serve-'));
+  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), XDG_STATE_HOME: join(home, 'state') };
+  execFileSync(serverBin, ['provider', 'add', '--preset', 'custom', '--id', 'fake', '--base-url', `${upstream}/v1`, '--auth', 'none', '--model', 'fake-model', '--default'], { env });
+  const proc = spawn(serverBin, ['serve', '--listen', '127.0.0.1:0', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const t = setTimeout(() => reject(new Error(`murmur serve did not start: ${out}`)), 15_000);
+    const onData = (d) => {
+      out += d;
+      const m = /url=(http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(t);
+        resolve(m[1]);
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.on('exit', (code) => reject(new Error(`murmur serve exited (${code}): ${out}`)));
+  });
+  return { url, close: () => proc.kill() };
+}
+
+/** Serves the page html() returns on a loopback origin of its own. */
+export async function hostPage(html) {
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(html());
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
 }

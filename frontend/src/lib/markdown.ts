@@ -8,7 +8,6 @@ import MarkdownIt from 'markdown-it';
 import type { MarkdownIt as Markdown, StateBlock, StateInline } from 'markdown-it';
 import DOMPurify from 'dompurify';
 import katex from 'katex';
-import 'katex/dist/katex.min.css';
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
 import c from 'highlight.js/lib/languages/c';

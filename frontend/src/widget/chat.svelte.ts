@@ -80,8 +80,10 @@ export class ChatModel {
         void inst.close();
         return null;
       }
-      this.instance = inst;
+      // Shown only once restored: a send made meanwhile waits for it, so
+      // its lines cannot be replaced by the restored ones.
       await this.restore(inst);
+      this.instance = inst;
       this.ready = true;
       this.emit('murmur-ready', { id: cfg.id });
       return inst;

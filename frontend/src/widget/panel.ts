@@ -30,12 +30,19 @@ export interface Panel {
   destroy(): void;
 }
 
-export async function mountPanel(host: HTMLElement, frame: HTMLElement, base: URL, cfg: WidgetConfig, refused: string): Promise<Panel> {
+export async function mountPanel(
+  host: HTMLElement,
+  frame: HTMLElement,
+  base: URL,
+  cfg: WidgetConfig,
+  refused: string,
+  onclose?: () => void,
+): Promise<Panel> {
   const model = new ChatModel(core(base), answer, (name, detail) =>
     host.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true })),
   );
   frame.replaceChildren();
-  const view = mount(WidgetChat, { target: frame, props: { model } });
+  const view = mount(WidgetChat, { target: frame, props: { model, onclose } });
   model.configure(cfg, refused);
   return {
     configure: (c, r) => model.configure(c, r),

@@ -173,7 +173,8 @@ class MurmurChat extends HTMLElement {
   #load(): Promise<Panel> {
     if (!this.#panel && this.#frame) {
       const frame = this.#frame;
-      this.#panel = import('./panel').then((m) => m.mountPanel(this, frame, base, this.config, this.#refused));
+      const onclose = this.#launcher ? () => this.close() : undefined;
+      this.#panel = import('./panel').then((m) => m.mountPanel(this, frame, base, this.config, this.#refused, onclose));
       this.#panel.catch((e: unknown) => {
         const message = `The chat could not load: ${e instanceof Error ? e.message : String(e)}`;
         frame.textContent = message;
