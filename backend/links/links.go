@@ -11,8 +11,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/net/idna"
 )
 
 // Error says why a link is not opened.
@@ -65,7 +63,7 @@ func Check(raw string) (shown string, err error) {
 		}
 		host := u.Hostname()
 		if ip, perr := netip.ParseAddr(host); perr != nil || ip.Zone() != "" {
-			if host, err = idna.Lookup.ToASCII(host); err != nil {
+			if host, err = toASCII(host); err != nil {
 				return "", refuse("the link's host %q is not a valid name", clip(u.Hostname(), 60))
 			}
 		} else if !ip.Is4() {

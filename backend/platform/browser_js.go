@@ -112,21 +112,8 @@ func OpenBrowser(ctx context.Context, b Browser) (*Services, error) {
 			return fail(err)
 		}
 		keys = secrets.New(secrets.WithBackend(secrets.SessionOnly("the widget holds no keys: its endpoint adds them")))
-	} else {
-		kv := dbKV{db: db}
-		if live, err = settings.OpenLive(ctx, settings.Stored{KV: kv, Key: settings.FileName}); err != nil {
-			return fail(err)
-		}
-		if b.Server != "" && live.Report().Missing {
-			if _, err := live.Update(ctx, func(s *settings.Settings) error { return AddServer(s, b.Server, b.ServerModels) }); err != nil {
-				log.Warn("the server's provider could not be added", "err", err)
-			}
-		}
-		vault, err := secrets.OpenVault(ctx, kv)
-		if err != nil {
-			return fail(err)
-		}
-		keys = secrets.New(secrets.WithBackend(vault))
+	} else if live, keys, err = appSettings(ctx, b, db, log); err != nil {
+		return fail(err)
 	}
 	return &Services{Store: st, Settings: live, Keys: keys, Client: client, Log: log, after: after}, nil
 }

@@ -16,7 +16,7 @@ let shared: Core | null = null;
 function core(base: URL): Core {
   shared ??= new Core({
     worker: new URL(workerPath, import.meta.url),
-    wasm: new URL('murmur.wasm', base),
+    wasm: new URL('widget.wasm', base),
     wasmExec: new URL('wasm_exec.js', base),
   });
   return shared;
