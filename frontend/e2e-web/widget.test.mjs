@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostPage, launch, root, shot, startFake, startServe } from './harness.mjs';
 
-let browser, upstream, host, stranger, serve;
+let browser, upstream, host, stranger, strict, serve;
 const example = readFileSync(join(root, 'examples', 'embed', 'index.html'), 'utf8');
 
 before(async () => {
@@ -14,11 +14,19 @@ before(async () => {
   upstream = await startFake({ rate: 60 });
   host = await hostPage(() => example.replaceAll('MURMUR', serve.url));
   stranger = await hostPage(() => example.replaceAll('MURMUR', serve.url));
-  serve = await startServe(upstream.url, ['--allow-origin', host.url, '--models', 'fake-model']);
+  // The Content-Security-Policy the README tells hosts to use, without
+  // 'unsafe-inline' styles (so the example's own style block goes).
+  strict = await hostPage(() =>
+    example
+      .replace(/<style>[\s\S]*?<\/style>/, '')
+      .replace('<meta charset="utf-8" />', `<meta charset="utf-8" /><meta http-equiv="Content-Security-Policy" content="default-src 'self'; style-src 'self'; script-src ${serve.url} 'wasm-unsafe-eval'; worker-src blob:; connect-src ${serve.url}">`)
+      .replaceAll('MURMUR', serve.url),
+  );
+  serve = await startServe(upstream.url, ['--allow-origin', host.url, '--allow-origin', strict.url, '--models', 'fake-model']);
 });
 after(async () => {
   await browser?.close();
-  for (const s of [serve, host, stranger, upstream]) s?.close();
+  for (const s of [serve, host, stranger, strict, upstream]) s?.close();
 });
 
 function test(name, fn) {
@@ -179,4 +187,16 @@ test('the JavaScript API: send() and clear()', async (context) => {
   await page.reload();
   await docs(page).getByText('Ask anything.').waitFor();
   assert.equal(await docs(page).getByText('sent by the page').count(), 0, 'clear() deleted the conversation');
+});
+
+test('a host page with the Content-Security-Policy of the README runs the widget', async (context) => {
+  const page = await context.newPage();
+  const violations = [];
+  page.on('console', (m) => /Content Security Policy|Refused/.test(m.text()) && violations.push(m.text()));
+  await page.goto(strict.url);
+  const box = docs(page).getByLabel('Message');
+  await box.fill('/echo allowed by the policy');
+  await box.press('Enter');
+  await docs(page).locator('.line.assistant').getByText('allowed by the policy').waitFor();
+  assert.deepEqual(violations, []);
 });

@@ -9,6 +9,7 @@ import workerPath from '../web/worker.ts?worker&url';
 import type { WidgetConfig } from './config';
 import WidgetChat from './WidgetChat.svelte';
 import { ChatModel } from './chat.svelte';
+import { adoptStyles } from './styles';
 
 let shared: Core | null = null;
 
@@ -42,6 +43,7 @@ export async function mountPanel(
     host.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true })),
   );
   frame.replaceChildren();
+  adoptStyles(frame);
   const view = mount(WidgetChat, { target: frame, props: { model, onclose } });
   model.configure(cfg, refused);
   return {

@@ -1,18 +1,24 @@
-// Style sheets a widget needs inside its shadow root (never the host's
-// document): KaTeX's, for math in replies. Adopted once per shadow root.
+// The style sheets of a widget's shadow root (never the host's document),
+// as constructed sheets: a host whose Content-Security-Policy forbids inline
+// styles shows them all the same. The chat's own, and KaTeX's for math.
 import katexCSS from 'katex/dist/katex.min.css?inline';
+import chatCSS from './widget.css?inline';
 
-let sheet: CSSStyleSheet | null = null;
+let sheets: CSSStyleSheet[] | null = null;
 
-/** Adds the widget's shared style sheets to the shadow root el is in. */
+function make(css: string): CSSStyleSheet {
+  const s = new CSSStyleSheet();
+  s.replaceSync(css);
+  return s;
+}
+
+/** Adds the chat's style sheets to the shadow root el is in. */
 export function adoptStyles(el: Element): void {
   const root = el.getRootNode();
   if (!(root instanceof ShadowRoot)) return;
-  if (!sheet) {
-    sheet = new CSSStyleSheet();
-    // @font-face inside a shadow root is ignored by browsers: math falls
-    // back to the page's serif fonts, still readable.
-    sheet.replaceSync(katexCSS.replace(/@font-face\{[^}]*\}/g, ''));
-  }
-  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  // @font-face inside a shadow root is ignored by browsers: math falls back
+  // to the page's serif fonts, still readable.
+  sheets ??= [make(chatCSS), make(katexCSS.replace(/@font-face\{[^}]*\}/g, ''))];
+  const missing = sheets.filter((s) => !root.adoptedStyleSheets.includes(s));
+  if (missing.length) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...missing];
 }

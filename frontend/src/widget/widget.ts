@@ -43,6 +43,7 @@ class MurmurChat extends HTMLElement {
   #panel: Promise<Panel> | null = null;
   #visible: IntersectionObserver | null = null;
   #opened = false;
+  #sheet: CSSStyleSheet | null = null;
   #refused = '';
 
   constructor() {
@@ -99,8 +100,10 @@ class MurmurChat extends HTMLElement {
   }
 
   #draw(): void {
-    const style = document.createElement('style');
-    style.textContent = loaderCSS;
+    // A constructed sheet, not a <style>: hosts may forbid inline styles.
+    this.#sheet ??= new CSSStyleSheet();
+    this.#sheet.replaceSync(loaderCSS);
+    this.#root.adoptedStyleSheets = [this.#sheet, ...this.#root.adoptedStyleSheets.filter((s) => s !== this.#sheet)];
     const frame = document.createElement('div');
     frame.setAttribute('part', 'panel');
     frame.title = ''; // the host's title attribute is the widget's title, not a tooltip
@@ -127,11 +130,11 @@ class MurmurChat extends HTMLElement {
       b.addEventListener('focus', () => void this.#load(), { once: true });
       this.#launcher = b;
       frame.addEventListener('keydown', (e) => this.#trapKeys(e));
-      this.#root.replaceChildren(style, b, frame);
+      this.#root.replaceChildren(b, frame);
     } else {
       frame.className = 'frame';
       this.#launcher = null;
-      this.#root.replaceChildren(style, frame);
+      this.#root.replaceChildren(frame);
       this.#visible = new IntersectionObserver(
         (entries) => {
           if (entries.some((e) => e.isIntersecting)) {
