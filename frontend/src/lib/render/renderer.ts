@@ -1,0 +1,442 @@
+// Renders a reply whose text grows (usually appended to, sometimes replaced
+// wholesale) into a container, at a cost that does not grow with the reply.
+//
+// The text is cut into markdown-it's top-level blocks. A block is finished
+// once two complete lines follow the start of the next one (no block rule
+// looks further ahead, and $$ math stops at a blank line): finished blocks
+// are rendered once and never parsed again. Each update parses only the
+// unfinished tail (a block pass, no inline parsing), re-renders only tail
+// blocks whose source changed, and patches their nodes in place. Reference
+// definitions are the one thing that crosses blocks: when they change, the
+// blocks that mention a changed label are rendered again.
+//
+// Every block's HTML goes through DOMPurify (RenderService.sanitizer) as a
+// whole; formulas and code are filled in later from the service's caches or
+// its worker, sanitised on their own before they are inserted.
+import { hasTextFrom, normalizeSource, parseBlocks, referenceLabel, renderHTML, type RenderEnv } from './markdown';
+import { patchNodes } from './patch';
+import { pageService, showImage, type RenderService, type SlotHost } from './service';
+
+type Refs = Record<string, { href: string; title: string }>;
+
+interface Block {
+  /** Offset of its first line in the (normalised) text. */
+  start: number;
+  src: string;
+  /** Its top-level nodes in the container; a comment while it waits to be rendered. */
+  nodes: ChildNode[];
+  rendered: boolean;
+  /** The references version it was rendered with. */
+  refs: number;
+  /** Reference labels it defined first. */
+  labels: string[];
+  /** Where the next block starts (finished blocks). */
+  next: number;
+  /** The end of the text that decided it is finished (finished blocks). */
+  settledBy: number;
+  dead: boolean;
+  /** Whether it was rendered with a fence still open (its code still arriving). */
+  open: boolean;
+  /** A change of references it mentions is waiting for it to be rendered again. */
+  stale: boolean;
+  /** Its source in the form reference labels are compared in, made when first needed. */
+  upper?: string;
+}
+
+export interface StreamRendererOptions {
+  service?: RenderService;
+  /** Copies a code block's text; the button says "Copied" when it resolves true. */
+  copy?: (text: string) => Promise<boolean> | boolean;
+  /**
+   * How many characters of finished blocks to render at once when much text
+   * arrives in one update (opening a long reply); the rest follows in later
+   * frames through the scheduler. The growing tail is always rendered at once.
+   */
+  syncChars?: number;
+}
+
+export class StreamRenderer {
+  readonly container: HTMLElement;
+  private readonly service: RenderService;
+  private readonly copy?: (text: string) => Promise<boolean> | boolean;
+  private readonly syncChars: number;
+  private readonly host: SlotHost;
+  private raw = '';
+  private text = '';
+  private final: Block[] = [];
+  private tail: Block[] = [];
+  private finalRefs: Refs = {};
+  private refs: Refs = {};
+  private refsSig = '';
+  private refsVersion = 0;
+  private dead = false;
+  private readonly onClick = (e: MouseEvent) => this.click(e);
+
+  constructor(container: HTMLElement, opts: StreamRendererOptions = {}) {
+    this.container = container;
+    this.service = opts.service ?? pageService();
+    this.copy = opts.copy;
+    this.syncChars = opts.syncChars ?? 12_000;
+    this.host = { owns: (el) => !this.dead && this.container.contains(el), approvedImages: new Set() };
+    container.addEventListener('click', this.onClick);
+  }
+
+  /** The text rendered so far (normalised). */
+  get source(): string {
+    return this.text;
+  }
+
+  /** Blocks that will not be parsed again, and blocks of the growing tail; for tests and the benchmark. */
+  get stats(): { finished: number; tail: number; pending: number } {
+    return {
+      finished: this.final.length,
+      tail: this.tail.length,
+      pending: this.final.filter((b) => !b.rendered).length,
+    };
+  }
+
+  /**
+   * Shows text, the reply's whole text so far. Call it at most once per
+   * frame; it does the growing tail's work now and queues the rest.
+   */
+  update(raw: string): void {
+    if (this.dead || raw === this.raw) {
+      return;
+    }
+    let text: string;
+    if (raw.startsWith(this.raw) && !this.raw.endsWith('\r')) {
+      text = this.text + normalizeSource(raw.slice(this.raw.length));
+    } else {
+      text = normalizeSource(raw);
+    }
+    this.raw = raw;
+    if (text === this.text) {
+      return;
+    }
+    if (!text.startsWith(this.text)) {
+      this.rollback(commonPrefix(this.text, text));
+    }
+    this.text = text;
+    this.reparse();
+  }
+
+  /** Does all queued work now (tests; a caller about to measure or print). */
+  flush(): void {
+    this.service.scheduler.flush();
+  }
+
+  destroy(): void {
+    this.dead = true;
+    this.container.removeEventListener('click', this.onClick);
+    for (const b of this.final) {
+      b.dead = true;
+    }
+    for (const b of this.tail) {
+      b.dead = true;
+    }
+  }
+
+  // ---- structure -----------------------------------------------------------
+
+  /** Forgets finished blocks that text from offset p on could change. */
+  private rollback(p: number) {
+    while (this.final.length > 0 && this.final[this.final.length - 1]!.settledBy > p) {
+      const b = this.final.pop()!;
+      this.kill(b);
+      for (const l of b.labels) {
+        delete this.finalRefs[l];
+      }
+    }
+  }
+
+  private get parseStart(): number {
+    return this.final.length > 0 ? this.final[this.final.length - 1]!.next : 0;
+  }
+
+  private reparse() {
+    const base = this.parseStart;
+    const region = this.text.slice(base);
+    const env: RenderEnv = { references: { ...this.finalRefs } };
+    const tokens = parseBlocks(region, env);
+
+    const lineStarts = [0];
+    for (let i = region.indexOf('\n'); i >= 0; i = region.indexOf('\n', i + 1)) {
+      lineStarts.push(i + 1);
+    }
+    const complete = lineStarts.length - 1;
+    const offset = (line: number) => base + (line < lineStarts.length ? lineStarts[line]! : region.length);
+
+    // top-level blocks and the reference labels each defines first
+    const spans: Array<{ from: number; to: number; labels: string[]; ref: boolean; open: boolean }> = [];
+    for (const t of tokens) {
+      if (t.level === 0 && t.nesting >= 0 && t.map) {
+        spans.push({ from: t.map[0], to: t.map[1], labels: [], ref: t.type === 'reference_definition', open: false });
+      }
+      if (t.type === 'fence' && (t.meta as { open?: boolean } | null)?.open && spans.length > 0) {
+        spans[spans.length - 1]!.open = true;
+      }
+      if (t.type === 'reference_definition' && t.map && spans.length > 0) {
+        const label = (t.meta as { label?: string } | null)?.label;
+        if (label && !(label in this.finalRefs) && !spans.some((s) => s.labels.includes(label))) {
+          spans[spans.length - 1]!.labels.push(label);
+        }
+      }
+    }
+    this.updateRefs(env.references ?? {});
+
+    // Finished: two complete lines follow the next block's start. A reference
+    // definition followed by a line that could begin its title (which may go
+    // on for lines) waits until a blank line ends that paragraph.
+    const line = (n: number) => region.slice(lineStarts[n]!, n + 1 < lineStarts.length ? lineStarts[n + 1]! - 1 : region.length);
+    const settled = (i: number) => {
+      if (spans[i + 1]!.from + 1 >= complete) {
+        return false;
+      }
+      const s = spans[i]!;
+      if (!s.ref || s.to >= complete || !/^\s*["'(]/.test(line(s.to))) {
+        return true;
+      }
+      for (let n = s.to + 1; n < complete; n++) {
+        if (line(n).trim() === '') {
+          return true;
+        }
+      }
+      return false;
+    };
+    let done = 0;
+    while (done < spans.length - 1 && settled(done)) {
+      done++;
+    }
+
+    const old = new Map<number, Block>();
+    for (const b of this.tail) {
+      old.set(b.start, b);
+    }
+    const want = spans.map((s, i) => ({
+      start: offset(s.from),
+      src: this.text.slice(offset(s.from), offset(s.to)),
+      labels: s.labels,
+      open: s.open,
+      finished: i < done,
+      next: i + 1 < spans.length ? offset(spans[i + 1]!.from) : offset(s.to),
+      settledBy: i + 1 < spans.length ? offset(spans[i + 1]!.from + 2) : this.text.length,
+    }));
+    // old tail blocks nothing new starts at go first, so those left are in order
+    const used = new Set(want.map((w) => w.start));
+    for (const b of this.tail) {
+      if (!used.has(b.start)) {
+        this.kill(b);
+        old.delete(b.start);
+      }
+    }
+
+    const tail: Block[] = [];
+    let budget = this.syncChars;
+    for (const w of want) {
+      let b = old.get(w.start);
+      if (b && b.src === w.src && b.open === w.open) {
+        b.labels = w.labels;
+        if (b.refs !== this.refsVersion) {
+          this.render(b);
+        }
+      } else if (b) {
+        b.src = w.src;
+        b.open = w.open;
+        b.labels = w.labels;
+        b.upper = undefined;
+        this.render(b);
+      } else {
+        b = {
+          start: w.start,
+          src: w.src,
+          nodes: [],
+          rendered: false,
+          refs: -1,
+          labels: w.labels,
+          next: 0,
+          settledBy: 0,
+          dead: false,
+          stale: false,
+          open: w.open,
+        };
+        const before = this.anchor(old, w.start);
+        if (!w.finished || budget > 0) {
+          budget -= w.src.length;
+          this.render(b, before);
+        } else {
+          const mark = this.container.ownerDocument.createComment('');
+          this.container.insertBefore(mark, before);
+          b.nodes = [mark];
+          this.service.scheduler.add(() => {
+            if (!b!.dead && !b!.rendered) {
+              this.render(b!);
+            }
+          });
+        }
+      }
+      if (w.finished) {
+        b.next = w.next;
+        b.settledBy = w.settledBy;
+        this.final.push(b);
+        for (const l of b.labels) {
+          this.finalRefs[l] = this.refs[l]!;
+        }
+      } else {
+        tail.push(b);
+      }
+    }
+    this.tail = tail;
+  }
+
+  /** The node a new block starting at start goes before: the first node of the next old block that stays. */
+  private anchor(old: Map<number, Block>, start: number): Node | null {
+    let best: Block | null = null;
+    for (const b of old.values()) {
+      if (b.start > start && b.nodes.length > 0 && (!best || b.start < best.start)) {
+        best = b;
+      }
+    }
+    return best ? best.nodes[0]! : null;
+  }
+
+  private kill(b: Block) {
+    b.dead = true;
+    for (const n of b.nodes) {
+      n.remove();
+    }
+    b.nodes = [];
+  }
+
+  // ---- references ------------------------------------------------------------
+
+  private updateRefs(refs: Refs) {
+    const sig = Object.keys(refs).length === 0 ? '' : JSON.stringify(refs);
+    if (sig === this.refsSig) {
+      this.refs = refs;
+      return;
+    }
+    const before = this.refs;
+    const changed: string[] = [];
+    for (const k of new Set([...Object.keys(before), ...Object.keys(refs)])) {
+      const a = before[k];
+      const b = refs[k];
+      if (!a || !b || a.href !== b.href || a.title !== b.title) {
+        changed.push(k);
+      }
+    }
+    this.refs = refs;
+    this.refsSig = sig;
+    const version = ++this.refsVersion;
+    for (const b of this.final) {
+      if (!b.rendered) {
+        continue; // it will be rendered with what is current then
+      }
+      if (!b.stale && !mentions(b, changed)) {
+        b.refs = version;
+        continue;
+      }
+      if (b.stale) {
+        continue; // already queued
+      }
+      b.stale = true;
+      this.service.scheduler.add(() => {
+        if (!b.dead && b.stale) {
+          this.render(b);
+        }
+      });
+    }
+  }
+
+  // ---- rendering -------------------------------------------------------------
+
+  private render(b: Block, before: Node | null = null) {
+    const atEnd = !hasTextFrom(this.text, b.start + b.src.length);
+    const html = renderHTML(b.src, { references: this.refs, atEnd });
+    const frag = this.service.sanitizer.sanitize(html);
+    const fresh = Array.from(frag.childNodes);
+    if (b.nodes.length > 0) {
+      b.nodes = patchNodes(this.container, b.nodes, fresh);
+    } else {
+      this.container.insertBefore(frag, before);
+      b.nodes = fresh;
+    }
+    b.rendered = true;
+    b.refs = this.refsVersion;
+    b.stale = false;
+    for (const n of b.nodes) {
+      if (n.nodeType === 1) {
+        this.service.fill(n as Element, this.host);
+      }
+    }
+  }
+
+  // ---- buttons -----------------------------------------------------------------
+
+  private click(e: MouseEvent) {
+    const t = e.target instanceof Element ? e.target : null;
+    const button = t?.closest('button');
+    if (!button || !this.container.contains(button)) {
+      return;
+    }
+    if (button.classList.contains('code-copy')) {
+      e.preventDefault();
+      const code = button.closest('.code-block')?.querySelector('code')?.textContent ?? '';
+      void this.copyCode(button, code);
+    } else if (button.classList.contains('image-load')) {
+      e.preventDefault();
+      e.stopPropagation();
+      const slot = button.closest('.image-slot');
+      const href = slot?.querySelector('a')?.getAttribute('href') ?? '';
+      if (slot) {
+        this.host.approvedImages.add(href);
+        showImage(slot, href);
+      }
+    }
+  }
+
+  private async copyCode(button: HTMLButtonElement, code: string) {
+    let ok = false;
+    try {
+      ok = (await this.copy?.(code)) ?? false;
+    } catch {
+      ok = false;
+    }
+    button.textContent = ok ? 'Copied' : 'Copy failed';
+    setTimeout(() => (button.textContent = 'Copy'), 1500);
+  }
+}
+
+/** Whether b's source could use one of the reference labels. */
+function mentions(b: Block, labels: string[]): boolean {
+  if (labels.length === 0 || !b.src.includes('[')) {
+    return false;
+  }
+  b.upper ??= referenceLabel(b.src);
+  return labels.some((l) => b.upper!.includes(l));
+}
+
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) {
+    i++;
+  }
+  return i;
+}
+
+/**
+ * Renders text in one pass, as one markdown-it document, into container:
+ * what StreamRenderer shows once it has caught up. For tests (incremental
+ * equals at once) and for text that never grows.
+ */
+export function renderWhole(container: HTMLElement, text: string, service: RenderService = pageService()): void {
+  const host: SlotHost = { owns: (el) => container.contains(el), approvedImages: new Set() };
+  const frag = service.sanitizer.sanitize(renderHTML(normalizeSource(text), {}));
+  const nodes = Array.from(frag.childNodes);
+  container.replaceChildren(frag);
+  for (const n of nodes) {
+    if (n.nodeType === 1) {
+      service.fill(n as Element, host);
+    }
+  }
+}
