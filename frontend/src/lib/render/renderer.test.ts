@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderWhole, StreamRenderer } from './renderer';
-import { streamed, testRenderer, testService } from '../../test/render';
+import { shownHTML, streamed, testRenderer, testService } from '../../test/render';
 import type { RenderService } from './service';
 
 /** What the whole text looks like rendered as one markdown-it document. */
@@ -86,7 +86,7 @@ describe('StreamRenderer: streaming never changes the result', () => {
     for (let c = 1; c <= text.length; c += 5) {
       r.update(text.slice(0, c));
       r.flush();
-      expect(el.innerHTML, `at ${c}`).toBe(whole(text.slice(0, c), s));
+      expect(shownHTML(el), `at ${c}`).toBe(whole(text.slice(0, c), s));
     }
   });
 
@@ -102,7 +102,7 @@ describe('StreamRenderer: streaming never changes the result', () => {
     expect(el.querySelectorAll('h2').length).toBeLessThan(150);
     r.flush();
     expect(r.stats.pending).toBe(0);
-    expect(el.innerHTML).toBe(whole(text));
+    expect(shownHTML(el)).toBe(whole(text));
   });
 });
 
@@ -122,10 +122,10 @@ describe('StreamRenderer: text replaced, not appended', () => {
     }
     r.update(before);
     r.flush();
-    expect(el.innerHTML).toBe(whole(before));
+    expect(shownHTML(el)).toBe(whole(before));
     r.update(after);
     r.flush();
-    expect(el.innerHTML).toBe(whole(after));
+    expect(shownHTML(el)).toBe(whole(after));
   });
 });
 

@@ -19,12 +19,29 @@ import { pageService, showImage, type RenderService, type SlotHost } from './ser
 
 type Refs = Record<string, { href: string; title: string }>;
 
+/** Blocks are grouped in chunk elements of at most this many blocks or characters of source (see place). */
+const chunkBlocks = 16;
+const chunkChars = 4_000;
+
+interface Chunk {
+  el: HTMLElement;
+  blocks: number;
+  chars: number;
+  /** Blocks in it still waiting to be rendered. */
+  waiting: number;
+  /** No more blocks go in (a later chunk was started). */
+  closed: boolean;
+  sealing: boolean;
+}
+
 interface Block {
   /** Offset of its first line in the (normalised) text. */
   start: number;
   src: string;
-  /** Its top-level nodes in the container; a comment while it waits to be rendered. */
+  /** Its top-level nodes, in its chunk; a comment while it waits to be rendered. */
   nodes: ChildNode[];
+  /** The chunk it was put in (blocks never move between chunks). */
+  chunk: Chunk | null;
   rendered: boolean;
   /** The references version it was rendered with. */
   refs: number;
@@ -63,6 +80,9 @@ export class StreamRenderer {
   private readonly host: SlotHost;
   private raw = '';
   private text = '';
+  /** The text from parseStart on: what the next update parses. */
+  private region = '';
+  private regionStart = 0;
   private final: Block[] = [];
   private tail: Block[] = [];
   private finalRefs: Refs = {};
@@ -70,13 +90,16 @@ export class StreamRenderer {
   private refsSig = '';
   private refsVersion = 0;
   private dead = false;
+  private chunks: Chunk[] = [];
+  private chunkOf = new WeakMap<Node, Chunk>();
+  private toSeal: Chunk[] = [];
   private readonly onClick = (e: MouseEvent) => this.click(e);
 
   constructor(container: HTMLElement, opts: StreamRendererOptions = {}) {
     this.container = container;
     this.service = opts.service ?? pageService();
     this.copy = opts.copy;
-    this.syncChars = opts.syncChars ?? 12_000;
+    this.syncChars = opts.syncChars ?? 6_000;
     this.host = { owns: (el) => !this.dead && this.container.contains(el), approvedImages: new Set() };
     container.addEventListener('click', this.onClick);
   }
@@ -103,20 +126,27 @@ export class StreamRenderer {
     if (this.dead || raw === this.raw) {
       return;
     }
-    let text: string;
-    if (raw.startsWith(this.raw) && !this.raw.endsWith('\r')) {
-      text = this.text + normalizeSource(raw.slice(this.raw.length));
+    // Appended to (the usual case): only the new part is looked at, and the
+    // whole text is never copied or compared again (it grows as a rope).
+    const appended = raw.length > this.raw.length && !this.raw.endsWith('\r') && raw.startsWith(this.raw);
+    if (appended) {
+      const delta = normalizeSource(raw.slice(this.raw.length));
+      this.raw = raw;
+      this.text += delta;
+      this.region += delta;
     } else {
-      text = normalizeSource(raw);
+      this.raw = raw;
+      const text = normalizeSource(raw);
+      if (text === this.text) {
+        return;
+      }
+      if (!text.startsWith(this.text)) {
+        this.rollback(commonPrefix(this.text, text));
+      }
+      this.text = text;
+      this.regionStart = this.parseStart;
+      this.region = text.slice(this.regionStart);
     }
-    this.raw = raw;
-    if (text === this.text) {
-      return;
-    }
-    if (!text.startsWith(this.text)) {
-      this.rollback(commonPrefix(this.text, text));
-    }
-    this.text = text;
     this.reparse();
   }
 
@@ -154,8 +184,8 @@ export class StreamRenderer {
   }
 
   private reparse() {
-    const base = this.parseStart;
-    const region = this.text.slice(base);
+    const base = this.regionStart;
+    const region = this.region;
     const env: RenderEnv = { references: { ...this.finalRefs } };
     const tokens = parseBlocks(region, env);
 
@@ -214,12 +244,12 @@ export class StreamRenderer {
     }
     const want = spans.map((s, i) => ({
       start: offset(s.from),
-      src: this.text.slice(offset(s.from), offset(s.to)),
+      src: region.slice(offset(s.from) - base, offset(s.to) - base),
       labels: s.labels,
       open: s.open,
       finished: i < done,
       next: i + 1 < spans.length ? offset(spans[i + 1]!.from) : offset(s.to),
-      settledBy: i + 1 < spans.length ? offset(spans[i + 1]!.from + 2) : this.text.length,
+      settledBy: i + 1 < spans.length ? offset(spans[i + 1]!.from + 2) : base + region.length,
     }));
     // old tail blocks nothing new starts at go first, so those left are in order
     const used = new Set(want.map((w) => w.start));
@@ -250,6 +280,7 @@ export class StreamRenderer {
           start: w.start,
           src: w.src,
           nodes: [],
+          chunk: null,
           rendered: false,
           refs: -1,
           labels: w.labels,
@@ -260,12 +291,14 @@ export class StreamRenderer {
           open: w.open,
         };
         const before = this.anchor(old, w.start);
+        this.place(b, before);
         if (!w.finished || budget > 0) {
           budget -= w.src.length;
           this.render(b, before);
         } else {
           const mark = this.container.ownerDocument.createComment('');
-          this.container.insertBefore(mark, before);
+          b.chunk!.el.insertBefore(mark, before);
+          b.chunk!.waiting++;
           b.nodes = [mark];
           this.service.scheduler.add(() => {
             if (!b!.dead && !b!.rendered) {
@@ -286,6 +319,11 @@ export class StreamRenderer {
       }
     }
     this.tail = tail;
+    const start = this.parseStart;
+    if (start !== base) {
+      this.region = region.slice(start - base);
+      this.regionStart = start;
+    }
   }
 
   /** The node a new block starting at start goes before: the first node of the next old block that stays. */
@@ -299,12 +337,94 @@ export class StreamRenderer {
     return best ? best.nodes[0]! : null;
   }
 
+  /** The first node after b's place among the blocks in parent (a re-render of a block that showed nothing). */
+  private anchorIn(b: Block, parent: Node): Node | null {
+    const all = [...this.final, ...this.tail];
+    const i = all.indexOf(b);
+    if (i < 0) {
+      return null;
+    }
+    for (let j = i + 1; j < all.length; j++) {
+      const n = all[j]!.nodes[0];
+      if (n && n.parentNode === parent) {
+        return n;
+      }
+    }
+    return null;
+  }
+
   private kill(b: Block) {
     b.dead = true;
     for (const n of b.nodes) {
       n.remove();
     }
     b.nodes = [];
+    const c = b.chunk;
+    if (c) {
+      c.blocks--;
+      if (!b.rendered) {
+        c.waiting--;
+      }
+      if (c.blocks <= 0 && c !== this.chunks[this.chunks.length - 1]) {
+        c.el.remove();
+        this.chunks = this.chunks.filter((x) => x !== c);
+      } else {
+        this.seal(c);
+      }
+    }
+  }
+
+  /**
+   * Puts a new block in a chunk: the one holding the node it must go before,
+   * else the last chunk, or a new one when that is full. A full chunk is
+   * sealed (content-visibility: auto) once all its blocks are rendered and
+   * two frames have laid it out, so that its size is remembered: then the
+   * page skips the layout and paint of whatever is off screen, and what the
+   * growing tail costs does not depend on how much is above it.
+   */
+  private place(b: Block, before: Node | null) {
+    let chunk = before?.parentNode ? (this.chunkOf.get(before.parentNode) ?? null) : null;
+    if (!chunk) {
+      chunk = this.chunks[this.chunks.length - 1] ?? null;
+      if (!chunk || chunk.blocks >= chunkBlocks || chunk.chars >= chunkChars) {
+        const full = chunk;
+        const el = this.container.ownerDocument.createElement('div');
+        el.className = 'md-chunk';
+        this.container.append(el);
+        chunk = { el, blocks: 0, chars: 0, waiting: 0, closed: false, sealing: false };
+        this.chunkOf.set(el, chunk);
+        this.chunks.push(chunk);
+        if (full) {
+          full.closed = true;
+          this.seal(full);
+        }
+      }
+    }
+    b.chunk = chunk;
+    chunk.blocks++;
+    chunk.chars += b.src.length;
+  }
+
+  private seal(c: Chunk) {
+    if (!c.closed || c.waiting > 0 || c.sealing) {
+      return;
+    }
+    c.sealing = true;
+    this.toSeal.push(c);
+    if (this.toSeal.length === 1) {
+      nextFrame(() => nextFrame(() => this.sealOne()));
+    }
+  }
+
+  /** Seals one chunk per frame: each costs the page a paint-tree update. */
+  private sealOne() {
+    const c = this.toSeal.shift();
+    if (c && !this.dead && c.el.isConnected) {
+      c.el.classList.add('sealed');
+    }
+    if (this.toSeal.length > 0 && !this.dead) {
+      nextFrame(() => this.sealOne());
+    }
   }
 
   // ---- references ------------------------------------------------------------
@@ -350,18 +470,26 @@ export class StreamRenderer {
   // ---- rendering -------------------------------------------------------------
 
   private render(b: Block, before: Node | null = null) {
-    const atEnd = !hasTextFrom(this.text, b.start + b.src.length);
+    // only the last block can have nothing but white space after it
+    const from = b.start + b.src.length - this.regionStart;
+    const atEnd = from >= 0 && !hasTextFrom(this.region, from);
     const html = renderHTML(b.src, { references: this.refs, atEnd });
     const frag = this.service.sanitizer.sanitize(html);
     const fresh = Array.from(frag.childNodes);
+    const parent = b.chunk?.el ?? this.container;
+    const wasWaiting = !b.rendered && b.nodes.length > 0;
     if (b.nodes.length > 0) {
-      b.nodes = patchNodes(this.container, b.nodes, fresh);
+      b.nodes = patchNodes(b.nodes[0]!.parentNode ?? parent, b.nodes, fresh);
     } else {
-      this.container.insertBefore(frag, before);
+      parent.insertBefore(frag, before && before.parentNode === parent ? before : this.anchorIn(b, parent));
       b.nodes = fresh;
     }
     b.rendered = true;
     b.refs = this.refsVersion;
+    if (wasWaiting && b.chunk) {
+      b.chunk.waiting--;
+      this.seal(b.chunk);
+    }
     b.stale = false;
     for (const n of b.nodes) {
       if (n.nodeType === 1) {
@@ -413,6 +541,14 @@ function mentions(b: Block, labels: string[]): boolean {
   }
   b.upper ??= referenceLabel(b.src);
   return labels.some((l) => b.upper!.includes(l));
+}
+
+function nextFrame(cb: () => void) {
+  if (typeof requestAnimationFrame === 'function') {
+    requestAnimationFrame(() => cb());
+  } else {
+    setTimeout(cb, 16);
+  }
 }
 
 function commonPrefix(a: string, b: string): number {

@@ -28,6 +28,13 @@ export interface Sanitizer {
   /** Returns the sanitised fragment, owned by the page's document. */
   sanitize(html: string): DocumentFragment;
   /**
+   * Sanitises several pieces in one pass (DOMPurify's cost is per node, but
+   * each call also builds a document). Returns each piece's nodes and its
+   * markup as a string (for a cache). A piece that is not well-formed would
+   * run into its neighbour: then each is sanitised on its own.
+   */
+  sanitizeEach(pieces: string[]): Array<{ frag: DocumentFragment; html: string }>;
+  /**
    * Returns the sanitised markup as a string, for what is cached and
    * inserted many times (formulas, highlighted code): a string costs a
    * fraction of the memory of its nodes. Insert it with fragmentOf.
@@ -69,6 +76,29 @@ export function createSanitizer(): Sanitizer {
         }
       }
       return frag;
+    },
+    sanitizeEach(pieces: string[]): Array<{ frag: DocumentFragment; html: string }> {
+      const one = (html: string) => {
+        const frag = this.sanitize(html);
+        const holder = frag.ownerDocument.createElement('div');
+        holder.append(frag.cloneNode(true));
+        return { frag, html: holder.innerHTML };
+      };
+      if (pieces.length === 1) {
+        return [one(pieces[0]!)];
+      }
+      const all = toFragment.sanitize(pieces.map((p) => `<span class="murmur-piece">${p}</span>`).join('')) as unknown as DocumentFragment;
+      const kids = Array.from(all.childNodes);
+      if (kids.length !== pieces.length || kids.some((k) => !(k instanceof Element) || k.className !== 'murmur-piece')) {
+        return pieces.map(one);
+      }
+      return kids.map((k) => {
+        const el = k as Element;
+        const html = el.innerHTML;
+        const frag = el.ownerDocument.createDocumentFragment();
+        frag.append(...Array.from(el.childNodes));
+        return { frag, html };
+      });
     },
     sanitizeToString(html: string): string {
       return (toString.sanitize('\n' + html) as string).replace(/^\n/, '');

@@ -18,6 +18,12 @@ export interface Limits {
 
 export const defaultLimits: Limits = { mathAutoChars: 32_000, codeAutoChars: 96_000 };
 
+/** Characters of formatter output sanitised in one pass. */
+const batchChars = 12_000;
+/** Rendered formulas put in place together, or after this long, whichever comes first. */
+const placeBatch = 12;
+const placeWaitMs = 100;
+
 export interface RenderServiceOptions {
   scheduler?: FrameScheduler;
   formatter?: Formatter;
@@ -56,6 +62,11 @@ export class RenderService {
   private waiters = new Map<string, Waiter[]>();
   /** Formulas the user asked to see whatever their size. */
   private forced = new Set<string>();
+  private incoming: Array<{ job: FormatJob; r: FormatResult }> = [];
+  private incomingHead = 0;
+  private draining = false;
+  private placements: Array<() => void> = [];
+  private placing = false;
 
   constructor(opts: RenderServiceOptions = {}) {
     this.scheduler = opts.scheduler ?? new FrameScheduler();
@@ -171,39 +182,118 @@ export class RenderService {
       return;
     }
     this.waiters.set(job.key, [waiter]);
-    this.formatter.format(job, (r) => this.scheduler.add(() => this.accept(job, r)));
+    this.formatter.format(job, (r) => this.receive(job, r));
   }
 
-  /** Takes a formatter's answer: sanitise once, cache, fill whoever is still waiting. */
-  private accept(job: FormatJob, r: FormatResult) {
-    const waiting = this.waiters.get(job.key) ?? [];
-    this.waiters.delete(job.key);
-    const math = job.kind === 'math';
-    const limit = math ? this.limits.mathAutoChars : this.limits.codeAutoChars;
-    let entry: Entry;
-    if (r.html === null) {
-      entry = { html: null };
-    } else if (r.html.length > limit && !(math && this.forced.has(job.key))) {
-      entry = math ? { html: null, large: r.html } : { html: null };
-    } else {
-      entry = { html: this.sanitizer.sanitizeToString(r.html) };
+  private receive(job: FormatJob, r: FormatResult) {
+    this.incoming.push({ job, r });
+    if (!this.draining) {
+      this.draining = true;
+      this.scheduler.add(() => this.drain());
     }
-    (math ? this.math : this.code).set(job.key, entry, job.key.length + (entry.html ?? entry.large ?? '').length);
-    for (const w of waiting) {
-      if (!w.alive()) {
-        continue;
+  }
+
+  /**
+   * Takes a batch of formatter answers: sanitise them in one pass, cache
+   * them, and queue their placement for whoever is still waiting.
+   */
+  private drain() {
+    const batch: Array<{ job: FormatJob; r: FormatResult; entry?: Entry; frag?: DocumentFragment }> = [];
+    let chars = 0;
+    while (this.incomingHead < this.incoming.length) {
+      const next = this.incoming[this.incomingHead]!;
+      const n = next.r.html?.length ?? 0;
+      if (batch.length > 0 && chars + n > batchChars) {
+        break;
       }
-      if (math) {
-        this.placeMath(w.el, entry, job);
+      this.incomingHead++;
+      batch.push(next);
+      chars += n;
+    }
+    if (this.incomingHead === this.incoming.length) {
+      this.incoming = [];
+      this.incomingHead = 0;
+    }
+    const clean: typeof batch = [];
+    for (const item of batch) {
+      const { job, r } = item;
+      const math = job.kind === 'math';
+      const limit = math ? this.limits.mathAutoChars : this.limits.codeAutoChars;
+      if (r.html === null) {
+        item.entry = { html: null };
+      } else if (r.html.length > limit && !(math && this.forced.has(job.key))) {
+        item.entry = math ? { html: null, large: r.html } : { html: null };
       } else {
-        this.placeCode(w.el, entry);
+        clean.push(item);
       }
     }
+    if (clean.length > 0) {
+      const done = this.sanitizer.sanitizeEach(clean.map((i) => i.r.html!));
+      clean.forEach((item, i) => {
+        item.entry = { html: done[i]!.html };
+        item.frag = done[i]!.frag;
+      });
+    }
+    for (const { job, entry, frag } of batch) {
+      const math = job.kind === 'math';
+      (math ? this.math : this.code).set(job.key, entry!, job.key.length + (entry!.html ?? entry!.large ?? '').length);
+      const waiting = this.waiters.get(job.key) ?? [];
+      this.waiters.delete(job.key);
+      let first = frag;
+      for (const w of waiting) {
+        const nodes = first;
+        first = undefined;
+        this.placements.push(() => {
+          if (!w.alive()) {
+            return;
+          }
+          if (math) {
+            this.placeMath(w.el, entry!, job, nodes);
+          } else {
+            this.placeCode(w.el, entry!, nodes);
+          }
+        });
+      }
+    }
+    if (this.incoming.length > 0) {
+      this.scheduler.add(() => this.drain());
+    } else {
+      this.draining = false;
+    }
+    this.schedulePlacements();
   }
 
-  private placeMath(el: Element, entry: Entry, job: FormatJob) {
+  /**
+   * Puts rendered formulas and code in place in batches: each change to what
+   * is shown costs the page a layout and paint of what is around it, so many
+   * formulas arriving together go in together (or after a moment), not one
+   * frame each.
+   */
+  private schedulePlacements() {
+    if (this.placing || this.placements.length === 0) {
+      return;
+    }
+    this.placing = true;
+    const since = performance.now();
+    const step = () => {
+      const more = this.incoming.length > 0 || this.waiters.size > 0;
+      if (more && this.placements.length < placeBatch && performance.now() - since < placeWaitMs) {
+        this.scheduler.add(step);
+        return;
+      }
+      const list = this.placements;
+      this.placements = [];
+      this.placing = false;
+      for (const p of list) {
+        p();
+      }
+    };
+    this.scheduler.add(step);
+  }
+
+  private placeMath(el: Element, entry: Entry, job: FormatJob, nodes?: DocumentFragment) {
     if (entry.html !== null) {
-      el.replaceChildren(fragmentOf(el.ownerDocument, entry.html));
+      el.replaceChildren(nodes ?? fragmentOf(el.ownerDocument, entry.html));
       el.classList.remove('math-wait', 'math-large');
       el.classList.add('math-done');
     } else if (entry.large !== undefined) {
@@ -211,10 +301,10 @@ export class RenderService {
     }
   }
 
-  private placeCode(el: Element, entry: Entry) {
+  private placeCode(el: Element, entry: Entry, nodes?: DocumentFragment) {
     const code = el.querySelector('code');
     if (entry.html !== null && code) {
-      code.replaceChildren(fragmentOf(el.ownerDocument, entry.html));
+      code.replaceChildren(nodes ?? fragmentOf(el.ownerDocument, entry.html));
       code.classList.add('hljs');
     }
   }
