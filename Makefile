@@ -2,7 +2,7 @@
 #   make run     build and start the desktop app
 #   make test    every check CI runs
 #   make build   release binary in build/bin/
-#   make bench   Go benchmarks
+#   make bench   Go benchmarks and the rendering benchmark in Chromium (bench-go, bench-ui)
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -33,8 +33,8 @@ WASM_PKGS := ./backend/...
 
 FRONTEND_STAMP := frontend/node_modules/.murmur-installed
 
-.PHONY: run build binary test bench deps deps-test tools frontend frontend-deps \
-	check-format vet go-test frontend-check frontend-test wasm bindings-check smoke keyring-test \
+.PHONY: run build binary test bench bench-go bench-ui deps deps-test deps-browser tools frontend frontend-deps \
+	check-format vet go-test frontend-check frontend-test frontend-browser-test wasm bindings-check smoke keyring-test \
 	bindings fake-api clean
 
 ## ---- set-up -------------------------------------------------------------
@@ -44,6 +44,9 @@ deps:
 
 deps-test:
 	@scripts/install-deps.sh test
+
+deps-browser:
+	@scripts/install-deps.sh browser
 
 tools: $(WAILS)
 
@@ -81,7 +84,7 @@ bindings: tools frontend-deps
 ## ---- checks -------------------------------------------------------------
 
 test: deps-test tools frontend
-	$(MAKE) --no-print-directory check-format vet go-test frontend-check frontend-test wasm bindings-check
+	$(MAKE) --no-print-directory check-format vet go-test frontend-check frontend-test frontend-browser-test wasm bindings-check
 	$(MAKE) --no-print-directory binary
 	$(MAKE) --no-print-directory smoke keyring-test
 
@@ -102,6 +105,11 @@ frontend-check: frontend-deps
 
 frontend-test: frontend-deps
 	cd frontend && npm test
+
+# The renderer in Chromium: hostile output through the real parser, the
+# formatting worker under the app's policy, layout, images loaded only when asked.
+frontend-browser-test: frontend-deps
+	cd frontend && npm run test:browser
 
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build -trimpath $(WASM_PKGS)
@@ -124,8 +132,16 @@ smoke: $(BIN)
 keyring-test:
 	scripts/keyring-test.sh
 
-bench:
+bench: bench-go bench-ui
+
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./backend/...
+
+# Streams replies into the old and the new markdown renderer in Chromium and
+# reports main-thread time per token, long tasks and long frames, each case
+# against the old renderer in the same run (results in build/artifacts/bench-ui.json).
+bench-ui: deps-browser frontend-deps
+	cd frontend && npm run bench:ui
 
 # A fake OpenAI-compatible API on loopback, to try Murmur without a key:
 #   make fake-api RATE=40 DELAY=5s   (DELAY mimics Swarms' silence before the first token)
@@ -135,4 +151,4 @@ fake-api:
 	$(GO) run ./cmd/murmur-fake-api -rate $(RATE) -first-byte-delay $(DELAY)
 
 clean:
-	rm -rf build/bin build/artifacts frontend/dist
+	rm -rf build/bin build/artifacts frontend/dist frontend/browser/dist

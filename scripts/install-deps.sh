@@ -6,12 +6,14 @@
 #
 # Usage: scripts/install-deps.sh build   # what `make run` / `make build` need
 #        scripts/install-deps.sh test    # build + what `make test` needs
+#        scripts/install-deps.sh browser # only the browser `make bench-ui` drives
 set -euo pipefail
 
 want=${1:-build}
 
 build_pkgs=(libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config gcc)
 test_pkgs=(xvfb xauth fonts-dejavu-core imagemagick xdotool dbus dbus-x11 gnome-keyring libsecret-tools chromium)
+browser_pkgs=(chromium fonts-dejavu-core)
 
 need_cmd() {
   command -v "$1" >/dev/null 2>&1 || { echo "install-deps: $1 is required: $2" >&2; exit 1; }
@@ -46,8 +48,11 @@ if ! command -v apt-get >/dev/null 2>&1; then
   exit 0
 fi
 
-pkgs=("${build_pkgs[@]}")
-[[ "$want" == test ]] && pkgs+=("${test_pkgs[@]}")
+case "$want" in
+  browser) pkgs=("${browser_pkgs[@]}") ;;
+  test) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  *) pkgs=("${build_pkgs[@]}") ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do

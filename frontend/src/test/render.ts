@@ -7,6 +7,9 @@ import type { FormatJob, FormatResult } from '../lib/render/jobs';
 import { StreamRenderer, type StreamRendererOptions } from '../lib/render/renderer';
 import { FrameScheduler } from '../lib/render/scheduler';
 import { RenderService, type Limits } from '../lib/render/service';
+import { shownHTML } from './shown';
+
+export { shownHTML };
 
 export interface TestServiceOptions {
   limits?: Partial<Limits>;
@@ -49,13 +52,4 @@ export function streamed(text: string, cuts: number[], service: RenderService = 
   r.destroy();
   el.remove();
   return html;
-}
-
-/** The HTML a renderer shows, without the chunk elements it groups finished blocks in. */
-export function shownHTML(el: HTMLElement): string {
-  const copy = el.cloneNode(true) as HTMLElement;
-  for (const c of Array.from(copy.querySelectorAll('.md-chunk'))) {
-    c.replaceWith(...Array.from(c.childNodes));
-  }
-  return copy.innerHTML;
 }

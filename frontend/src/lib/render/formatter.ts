@@ -6,6 +6,8 @@ import type { FormatJob, FormatResult } from './jobs';
 import type { FrameScheduler } from './scheduler';
 
 export interface Formatter {
+  /** Where formatting runs now: a worker, or the page (no worker, or it failed). */
+  readonly where: 'worker' | 'page';
   /** Starts job; done is called once, later or at once, with the unsanitised result. */
   format(job: FormatJob, done: (r: FormatResult) => void): void;
   /**
@@ -28,6 +30,7 @@ const mainThreadCodeLimit = 40_000;
  * the module itself to have results at once).
  */
 export class PageFormatter implements Formatter {
+  readonly where = 'page';
   private run: Run | null;
   private loading: Promise<Run> | null = null;
   private waiting: Array<[FormatJob, (r: FormatResult) => void]> = [];
@@ -103,6 +106,10 @@ export class WorkerFormatter implements Formatter {
       this.fail();
     };
     worker.onmessageerror = () => this.fail();
+  }
+
+  get where(): 'worker' | 'page' {
+    return this.worker ? 'worker' : 'page';
   }
 
   costly(job: FormatJob): boolean {
