@@ -26,6 +26,8 @@ const allCases = [
   { name: 'matrix-60', mode: 'open' },
   { name: 'inline-5000', mode: 'open' },
   { name: 'inline-5000', mode: 'stream' },
+  { name: 'code-2000-lines', mode: 'stream' },
+  { name: 'list-1000-items', mode: 'stream' },
 ];
 const wanted = process.argv.slice(2);
 const cases = wanted.length ? allCases.filter((c) => wanted.includes(c.name) || wanted.includes(`${c.name}:${c.mode}`)) : allCases;

@@ -161,3 +161,21 @@ export function inlineFormulas(n = 5_000): string {
   }
   return text;
 }
+
+/** One code block that never ends while it streams: n lines of Go. */
+export function longCode(lines = 2_000): string {
+  let text = 'The whole file:\n\n```go\n';
+  for (let i = 0; i < lines; i++) {
+    text += `\tresult${i} := compute(ctx, "item-${i}", ${i * 7 % 100}) // step ${i}\n`;
+  }
+  return text + '```\n\nThat is all.\n';
+}
+
+/** One list of n items: a single top-level block that keeps growing. */
+export function longList(items = 1_000): string {
+  let text = 'Here are the items:\n\n';
+  for (let i = 1; i <= items; i++) {
+    text += `${i}. Item ${i}: **${i % 7 === 0 ? 'special' : 'plain'}** with \`code ${i}\` and a [link](https://example.com/${i}).\n`;
+  }
+  return text + '\nDone.\n';
+}

@@ -4,7 +4,7 @@
 import { renderMarkdown } from './baseline';
 import { StreamRenderer } from '../src/lib/render/renderer';
 import { pageService } from '../src/lib/render/service';
-import { inlineFormulas, matrixReply, ordinaryReply, tokens } from './corpus';
+import { inlineFormulas, longCode, longList, matrixReply, ordinaryReply, tokens } from './corpus';
 
 type Impl = 'baseline' | 'new';
 type Mode = 'stream' | 'open';
@@ -43,6 +43,8 @@ const texts: Record<string, () => string> = {
   'stream-20k': () => tokens(ordinaryReply(20_000)).slice(0, 20_000).join(''),
   'matrix-60': () => matrixReply(60, 1_000),
   'inline-5000': () => inlineFormulas(5_000),
+  'code-2000-lines': () => longCode(2_000),
+  'list-1000-items': () => longList(1_000),
 };
 
 declare global {

@@ -36,7 +36,8 @@ export function testRenderer(
 ): { el: HTMLElement; r: StreamRenderer; service: RenderService } {
   const el = document.createElement('div');
   document.body.append(el);
-  const r = new StreamRenderer(el, { service, ...opts });
+  // no throttling unless a test asks: it depends on how fast this machine is
+  const r = new StreamRenderer(el, { service, throttle: false, ...opts });
   return { el, r, service };
 }
 

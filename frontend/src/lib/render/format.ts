@@ -20,6 +20,7 @@ import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
 import type { FormatJob, FormatResult } from './jobs';
+import { linesPerGroup } from './lines';
 
 const languages = { bash, c, cpp, css, diff, go, java, javascript, json, python, rust, sql, typescript, xml, yaml };
 for (const [name, lang] of Object.entries(languages)) {
@@ -61,16 +62,56 @@ export function formatMath(tex: string, display: boolean): string {
   return katexHTML(tex, display, 'mathml');
 }
 
-/** Highlighted HTML for a known language; null when there is nothing to add to the plain text. */
+/**
+ * Highlighted HTML for a known language, in the same line groups the plain
+ * code is shown in (markdown.ts codeGroups); null when there is nothing to
+ * add to the plain text.
+ */
 export function formatCode(code: string, lang: string): string | null {
   if (!lang || !hljs.getLanguage(lang)) {
     return null;
   }
   try {
-    return hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
+    return groupHighlighted(hljs.highlight(code, { language: lang, ignoreIllegals: true }).value);
   } catch {
     return null;
   }
+}
+
+/**
+ * Cuts highlight.js output into groups of linesPerGroup lines, closing the
+ * spans open at a group's end and opening them again in the next (a string
+ * or comment can run over many lines).
+ */
+export function groupHighlighted(html: string): string {
+  const open: string[] = [];
+  let out = '<span class="code-lines">';
+  let lines = 0;
+  const tag = /<span[^>]*>|<\/span>|\n/g;
+  let last = 0;
+  for (let m = tag.exec(html); m; m = tag.exec(html)) {
+    out += html.slice(last, m.index);
+    last = m.index + m[0].length;
+    if (m[0] === '\n') {
+      out += '\n';
+      if (++lines === linesPerGroup) {
+        lines = 0;
+        out += '</span>'.repeat(open.length) + '</span>';
+        if (last < html.length) {
+          out += '<span class="code-lines">' + open.join('');
+        } else {
+          return out;
+        }
+      }
+    } else if (m[0] === '</span>') {
+      open.pop();
+      out += m[0];
+    } else {
+      open.push(m[0]);
+      out += m[0];
+    }
+  }
+  return out + html.slice(last) + '</span>';
 }
 
 export function runJob(job: FormatJob): FormatResult {

@@ -103,9 +103,9 @@ export class WorkerFormatter implements Formatter {
     };
     worker.onerror = (e) => {
       e.preventDefault();
-      this.fail();
+      this.fail(e.message || 'it could not be loaded');
     };
-    worker.onmessageerror = () => this.fail();
+    worker.onmessageerror = () => this.fail('a message could not be read');
   }
 
   get where(): 'worker' | 'page' {
@@ -159,7 +159,9 @@ export class WorkerFormatter implements Formatter {
     }
   }
 
-  private fail() {
+  private fail(why: string) {
+    // not an error a person can act on, but worth a line for whoever reads the console
+    console.warn(`murmur: the formatting worker stopped (${why}); formulas and code are formatted on the page`);
     this.worker?.terminate();
     this.worker = null;
     const held = [...this.jobs.values()];

@@ -166,6 +166,23 @@ describe('code blocks', () => {
     expect(button.textContent).toBe('Copy failed');
   });
 
+  it('lay long code out in groups of lines, plain and highlighted alike, with the same text', () => {
+    // a comment that runs across the first group's end must stay a comment on both sides
+    const lines = ['/* a comment', ...Array.from({ length: 70 }, (_, i) => `   line ${i} of it`), '*/', ...Array.from({ length: 100 }, (_, i) => `let v${i} = ${i};`)];
+    const code = lines.join('\n') + '\n';
+    const plain = renderBoth('```\n' + code + '```\n');
+    const lit = renderBoth('```js\n' + code + '```\n');
+    for (const el of [plain, lit]) {
+      const groups = Array.from(el.querySelectorAll('code > .code-lines'));
+      expect(groups.map((g) => g.textContent!.split('\n').length - 1)).toEqual([64, 64, 44]);
+      expect(el.querySelector('code')!.textContent).toBe(code);
+    }
+    const second = lit.querySelectorAll('code > .code-lines')[1]!;
+    expect(second.firstElementChild?.className).toBe('hljs-comment');
+    expect(second.querySelector('.hljs-comment')?.textContent).toContain('*/');
+    expect(lit.querySelectorAll('code > .code-lines')[2]!.querySelector('.hljs-keyword')?.textContent).toBe('let');
+  });
+
   it('are not highlighted while their code is still arriving', () => {
     const jobs: string[] = [];
     const { el, r } = testRenderer(testService({ jobs }));
@@ -204,7 +221,7 @@ describe('features', () => {
     expect(go.querySelector('.code-lang')?.textContent).toBe('go');
     const other = renderBoth('```brainfuck\n<+>\n```');
     expect(other.querySelector('code')?.textContent).toBe('<+>\n');
-    expect(other.querySelector('code span')).toBeNull();
+    expect(other.querySelector('code [class^="hljs"]')).toBeNull();
   });
 
   it('wraps a table so a wide one scrolls in its own box', () => {

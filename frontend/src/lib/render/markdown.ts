@@ -5,6 +5,7 @@
 // is pure string work; nothing here touches the DOM or loads KaTeX or
 // highlight.js, so it is cheap to call on every frame for the growing tail.
 import MarkdownIt from 'markdown-it';
+import { codeGroups } from './lines';
 import type { Env, MarkdownIt as Markdown, StateBlock, StateInline, Token } from 'markdown-it';
 
 /** Schemes a rendered link may have; everything else loses its href. */
@@ -142,8 +143,12 @@ export function codeLanguage(info: string): string {
 function codeSlot(code: string, lang: string, open: boolean): string {
   const label = lang ? `<span class="code-lang">${escapeHtml(lang)}</span>` : '';
   const cls = open ? 'code-block code-open' : 'code-block';
-  return `<div class="${cls}"><div class="code-head">${label}</div><pre class="code"><code>${escapeHtml(code)}</code></pre></div>\n`;
+  const body = codeGroups(code)
+    .map((g) => `<span class="code-lines">${escapeHtml(g)}</span>`)
+    .join('');
+  return `<div class="${cls}"><div class="code-head">${label}</div><pre class="code"><code>${body}</code></pre></div>\n`;
 }
+
 
 /** markdown-it's fence rule, noting on the token whether the fence runs to the end of the text unclosed. */
 function markOpenFences(md: Markdown) {

@@ -163,6 +163,37 @@ describe('StreamRenderer: finished blocks are rendered once', () => {
     expect(p.textContent).toBe('Hello, world');
   });
 
+  it('grows a code block that is still open in place, then highlights it once closed', () => {
+    const jobs: string[] = [];
+    const s = testService({ jobs });
+    const { el, r } = testRenderer(s);
+    let text = 'Here:\n\n```ts\n';
+    r.update(text);
+    let node: Node | null = null;
+    for (let i = 0; i < 60; i++) {
+      text += `const x${i} = ${i};`;
+      r.update(text);
+      text += i % 9 === 8 ? '\n  \n' : '\n';
+      r.update(text);
+      const code = el.querySelector('.code-open code')!;
+      if (i === 5) {
+        node = code.firstChild;
+      }
+      if (i > 5) {
+        expect(code.firstChild, `line ${i}`).toBe(node);
+      }
+    }
+    expect(jobs).toEqual([]);
+    r.flush();
+    expect(shownHTML(el)).toBe(whole(text, s));
+    text += '```\n\nAfter.\n';
+    r.update(text);
+    r.flush();
+    expect(shownHTML(el)).toBe(whole(text, s));
+    expect(el.querySelector('.code-open')).toBeNull();
+    expect(el.querySelector('code.hljs .hljs-keyword')?.textContent).toBe('const');
+  });
+
   it('highlights a finished code block once and keeps it while text follows', () => {
     const jobs: string[] = [];
     const { el, r } = testRenderer(testService({ jobs }));
@@ -203,6 +234,37 @@ describe('StreamRenderer: finished blocks are rendered once', () => {
     const ps = Array.from(el.querySelectorAll('p'));
     expect(ps[0]!.querySelector('a')?.getAttribute('href')).toBe('https://example.com/r');
     expect(ps[1]).toBe(other);
+  });
+});
+
+describe('StreamRenderer: a tail block that is slow to render', () => {
+  it('waits while it grows, and shows everything once the wait is over', () => {
+    let now = 0;
+    // every read of the clock takes 10 ms: each render of the tail looks slow
+    const { el, r } = testRenderer(testService(), { throttle: true, clock: () => (now += 10) });
+    let text = '- one\n';
+    r.update(text);
+    text += '- two\n';
+    r.update(text); // the same block again, and it was slow: rendered, then it waits
+    expect(el.querySelectorAll('li')).toHaveLength(2);
+    text += '- three\n';
+    r.update(text);
+    expect(el.querySelectorAll('li')).toHaveLength(2);
+    r.flush();
+    expect(el.querySelectorAll('li')).toHaveLength(3);
+    expect(shownHTML(el)).toBe(whole(text));
+  });
+
+  it('catches up by itself when no more text comes', async () => {
+    let now = 0;
+    const { el, r } = testRenderer(testService(), { throttle: true, clock: () => (now += 5) });
+    r.update('- one\n');
+    r.update('- one\n- two\n');
+    r.update('- one\n- two\n- three\n');
+    expect(el.querySelectorAll('li')).toHaveLength(2);
+    // the wait is a few of this clock's milliseconds; the timer runs on real time
+    await new Promise((res) => setTimeout(res, 300));
+    expect(el.querySelectorAll('li')).toHaveLength(3);
   });
 });
 

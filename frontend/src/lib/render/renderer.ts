@@ -15,6 +15,8 @@
 // its worker, sanitised on their own before they are inserted.
 import { hasTextFrom, normalizeSource, parseBlocks, referenceLabel, renderHTML, type RenderEnv } from './markdown';
 import { patchNodes } from './patch';
+import { codeGroups } from './lines';
+import { forgetKey } from './slots';
 import { pageService, showImage, type RenderService, type SlotHost } from './service';
 
 type Refs = Record<string, { href: string; title: string }>;
@@ -22,6 +24,16 @@ type Refs = Record<string, { href: string; title: string }>;
 /** Blocks are grouped in chunk elements of at most this many blocks or characters of source (see place). */
 const chunkBlocks = 16;
 const chunkChars = 4_000;
+/** A tail that takes longer than this to render is throttled (see throttled). */
+const tailBudgetMs = 4;
+
+interface Fence {
+  /** The fence character and how many of them opened it. */
+  char: string;
+  len: number;
+  /** Columns of indentation of the opening line, taken off each code line. */
+  indent: number;
+}
 
 interface Chunk {
   el: HTMLElement;
@@ -54,6 +66,8 @@ interface Block {
   dead: boolean;
   /** Whether it was rendered with a fence still open (its code still arriving). */
   open: boolean;
+  /** For a top-level fence: how it opened, so that appended code can go in without parsing again. */
+  fence?: Fence;
   /** A change of references it mentions is waiting for it to be rendered again. */
   stale: boolean;
   /** Its source in the form reference labels are compared in, made when first needed. */
@@ -70,6 +84,12 @@ export interface StreamRendererOptions {
    * frames through the scheduler. The growing tail is always rendered at once.
    */
   syncChars?: number;
+  /**
+   * Whether a tail block that is slow to render waits while it grows (see
+   * throttled); on by default. clock measures that cost (tests pass a fake).
+   */
+  throttle?: boolean;
+  clock?: () => number;
 }
 
 export class StreamRenderer {
@@ -77,6 +97,8 @@ export class StreamRenderer {
   private readonly service: RenderService;
   private readonly copy?: (text: string) => Promise<boolean> | boolean;
   private readonly syncChars: number;
+  private readonly throttle: boolean;
+  private readonly clock: () => number;
   private readonly host: SlotHost;
   private raw = '';
   private text = '';
@@ -93,6 +115,12 @@ export class StreamRenderer {
   private chunks: Chunk[] = [];
   private chunkOf = new WeakMap<Node, Chunk>();
   private toSeal: Chunk[] = [];
+  /** Text arrived while the tail was throttled; a timer (or flush) renders it. */
+  private deferred = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Until when the costly tail block waits; which block that is. */
+  private tailDue = 0;
+  private tailStart = -1;
   private readonly onClick = (e: MouseEvent) => this.click(e);
 
   constructor(container: HTMLElement, opts: StreamRendererOptions = {}) {
@@ -100,6 +128,8 @@ export class StreamRenderer {
     this.service = opts.service ?? pageService();
     this.copy = opts.copy;
     this.syncChars = opts.syncChars ?? 6_000;
+    this.throttle = opts.throttle ?? true;
+    this.clock = opts.clock ?? (() => performance.now());
     this.host = { owns: (el) => !this.dead && this.container.contains(el), approvedImages: new Set() };
     container.addEventListener('click', this.onClick);
   }
@@ -134,6 +164,9 @@ export class StreamRenderer {
       this.raw = raw;
       this.text += delta;
       this.region += delta;
+      if (this.growOpenFence() || this.throttled()) {
+        return;
+      }
     } else {
       this.raw = raw;
       const text = normalizeSource(raw);
@@ -147,16 +180,105 @@ export class StreamRenderer {
       this.regionStart = this.parseStart;
       this.region = text.slice(this.regionStart);
     }
+    this.deferred = false;
     this.reparse();
+  }
+
+  /**
+   * The reply is inside a code block that is still open (its only unfinished
+   * block is a top-level fence): appended code goes straight into the code
+   * element's text, with no parsing, sanitising or patching, until a line
+   * could close the fence. A long code block then costs what its new lines
+   * cost, not what all of it does.
+   */
+  private growOpenFence(): boolean {
+    const b = this.tail.length === 1 ? this.tail[0]! : null;
+    const f = b?.fence;
+    if (!b || !f || f.indent > 0 || this.deferred || !b.open || b.start !== this.regionStart || !b.rendered || !b.src.includes('\n')) {
+      // (an indented fence takes columns off each line, and an opening line
+      // still arriving may yet turn out not to open a fence: markdown-it decides)
+      return false;
+    }
+    const src = this.region;
+    const close = new RegExp(`^ {0,3}${f.char === '`' ? '`' : '~'}{${f.len},}[ \\t]*$`);
+    const firstNew = src.lastIndexOf('\n', b.src.length - 1) + 1;
+    for (const line of src.slice(Math.max(firstNew, src.indexOf('\n') + 1)).split('\n')) {
+      if (close.test(line)) {
+        return false; // may close: the whole block is parsed again
+      }
+    }
+    const code = b.nodes.find((n): n is Element => n.nodeType === 1)?.querySelector('code');
+    const groups = codeGroups(fenceContent(src));
+    const shown = code ? Array.from(code.children) : [];
+    if (!code || shown.length > groups.length || shown.some((g) => g.className !== 'code-lines')) {
+      return false;
+    }
+    // full groups are as they were; the last one shown grows, new ones follow
+    for (let i = Math.max(0, shown.length - 1); i < groups.length; i++) {
+      const g = groups[i]!;
+      const el = shown[i];
+      if (!el) {
+        const span = code.ownerDocument.createElement('span');
+        span.className = 'code-lines';
+        span.textContent = g;
+        code.append(span);
+        continue;
+      }
+      const t = el.firstChild;
+      if (t && t.nodeType === 3 && el.childNodes.length === 1 && g.startsWith((t as Text).data)) {
+        (t as Text).appendData(g.slice((t as Text).data.length));
+      } else {
+        el.textContent = g;
+      }
+    }
+    forgetKey(code.closest('.code-block')!);
+    b.src = src;
+    b.upper = undefined;
+    return true;
+  }
+
+  /**
+   * A tail block that is costly to render (a list of hundreds of items, a
+   * huge table) is rendered again at most one frame in five while it grows:
+   * the text is kept and shown a little later, so the page stays responsive.
+   */
+  private throttled(): boolean {
+    if (!this.throttle) {
+      return false;
+    }
+    const now = this.clock();
+    if (now >= this.tailDue) {
+      return false;
+    }
+    this.deferred = true;
+    if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.catchUp();
+      }, this.tailDue - now);
+    }
+    return true;
+  }
+
+  private catchUp() {
+    if (this.deferred && !this.dead) {
+      this.deferred = false;
+      this.reparse();
+    }
   }
 
   /** Does all queued work now (tests; a caller about to measure or print). */
   flush(): void {
+    this.catchUp();
     this.service.scheduler.flush();
   }
 
   destroy(): void {
     this.dead = true;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     this.container.removeEventListener('click', this.onClick);
     for (const b of this.final) {
       b.dead = true;
@@ -184,6 +306,16 @@ export class StreamRenderer {
   }
 
   private reparse() {
+    const t0 = this.clock();
+    this.reparseNow();
+    const last = this.tail[this.tail.length - 1];
+    const cost = this.clock() - t0;
+    const start = last ? last.start : -1;
+    this.tailDue = start === this.tailStart && cost > tailBudgetMs ? t0 + cost * 5 : 0;
+    this.tailStart = start;
+  }
+
+  private reparseNow() {
     const base = this.regionStart;
     const region = this.region;
     const env: RenderEnv = { references: { ...this.finalRefs } };
@@ -197,10 +329,11 @@ export class StreamRenderer {
     const offset = (line: number) => base + (line < lineStarts.length ? lineStarts[line]! : region.length);
 
     // top-level blocks and the reference labels each defines first
-    const spans: Array<{ from: number; to: number; labels: string[]; ref: boolean; open: boolean }> = [];
+    const spans: Array<{ from: number; to: number; labels: string[]; ref: boolean; open: boolean; fence?: Fence }> = [];
     for (const t of tokens) {
       if (t.level === 0 && t.nesting >= 0 && t.map) {
-        spans.push({ from: t.map[0], to: t.map[1], labels: [], ref: t.type === 'reference_definition', open: false });
+        const fence = t.type === 'fence' ? fenceOf(region, lineStarts[t.map[0]]!, t.markup) : undefined;
+        spans.push({ from: t.map[0], to: t.map[1], labels: [], ref: t.type === 'reference_definition', open: false, fence });
       }
       if (t.type === 'fence' && (t.meta as { open?: boolean } | null)?.open && spans.length > 0) {
         spans[spans.length - 1]!.open = true;
@@ -247,6 +380,7 @@ export class StreamRenderer {
       src: region.slice(offset(s.from) - base, offset(s.to) - base),
       labels: s.labels,
       open: s.open,
+      fence: s.fence,
       finished: i < done,
       next: i + 1 < spans.length ? offset(spans[i + 1]!.from) : offset(s.to),
       settledBy: i + 1 < spans.length ? offset(spans[i + 1]!.from + 2) : base + region.length,
@@ -272,6 +406,7 @@ export class StreamRenderer {
       } else if (b) {
         b.src = w.src;
         b.open = w.open;
+        b.fence = w.fence;
         b.labels = w.labels;
         b.upper = undefined;
         this.render(b);
@@ -289,6 +424,7 @@ export class StreamRenderer {
           dead: false,
           stale: false,
           open: w.open,
+          fence: w.fence,
         };
         const before = this.anchor(old, w.start);
         this.place(b, before);
@@ -541,6 +677,30 @@ function mentions(b: Block, labels: string[]): boolean {
   }
   b.upper ??= referenceLabel(b.src);
   return labels.some((l) => b.upper!.includes(l));
+}
+
+/** How a fence opened, from its first line (at offset from in src). */
+function fenceOf(src: string, from: number, markup: string): Fence | undefined {
+  const m = /^( {0,3})([`~]{3,})/.exec(src.slice(from, from + 64));
+  if (!m || !markup) {
+    return undefined;
+  }
+  return { char: markup[0]!, len: markup.length, indent: m[1]!.length };
+}
+
+/**
+ * The code of an unclosed, unindented fence that starts src, as markdown-it
+ * gives it: the lines after the opening one; a last line of only white space
+ * is not part of it.
+ */
+function fenceContent(src: string): string {
+  const nl = src.indexOf('\n');
+  if (nl < 0) {
+    return '';
+  }
+  const body = src.slice(nl + 1);
+  const lastNl = body.lastIndexOf('\n');
+  return body.slice(lastNl + 1).trim() === '' ? body.slice(0, lastNl + 1) : body;
 }
 
 function nextFrame(cb: () => void) {

@@ -46,3 +46,8 @@ export function slotKey(el: Element): string {
   }
   return k;
 }
+
+/** Forgets el's remembered identity (its source changed in place, as an open fence's code grows). */
+export function forgetKey(el: Element): void {
+  keys.delete(el);
+}
