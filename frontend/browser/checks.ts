@@ -14,11 +14,11 @@ import { ordinaryReply } from './corpus';
 
 const frame = () => new Promise<void>((res) => requestAnimationFrame(() => res()));
 
-async function idle(): Promise<void> {
+async function idle(r?: StreamRenderer): Promise<void> {
   const s = pageService();
   for (let i = 0; i < 2_000; i++) {
     await frame();
-    if (s.scheduler.pending === 0 && s.waiting === 0) {
+    if (s.scheduler.pending === 0 && s.waiting === 0 && !r?.behind) {
       await frame();
       return;
     }
@@ -41,7 +41,7 @@ async function stream(text: string, n: number, el = box(), copy?: (t: string) =>
     r.update(text.slice(0, Math.round((i * text.length) / n)));
     await frame();
   }
-  await idle();
+  await idle(r);
   return r;
 }
 

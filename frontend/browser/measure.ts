@@ -31,7 +31,7 @@ function mount(impl: Impl, el: HTMLElement): View {
   const r = new StreamRenderer(el, { service, copy: () => true });
   return {
     update: (text) => r.update(text),
-    idle: () => service.scheduler.pending === 0 && service.waiting === 0,
+    idle: () => service.scheduler.pending === 0 && service.waiting === 0 && !r.behind,
     destroy: () => {
       r.destroy();
       el.replaceChildren();

@@ -267,6 +267,11 @@ export class StreamRenderer {
     }
   }
 
+  /** True while text that arrived is not shown yet (a slow tail block is waiting; see throttled). */
+  get behind(): boolean {
+    return this.deferred;
+  }
+
   /** Does all queued work now (tests; a caller about to measure or print). */
   flush(): void {
     this.catchUp();
