@@ -55,9 +55,18 @@ function cpuLongTasks(trace) {
       byThread.get(k).push(e);
     }
   }
-  const tasks = [...byThread.values()].sort((a, b) => b.length - a.length)[0] ?? [];
+  // only the run itself: from the page's start mark to its settled mark
+  const at = (name) => events.find((e) => e.name === name)?.ts;
+  const from = at('murmur-run-start') ?? -Infinity;
+  const to = at('murmur-run-settled') ?? Infinity;
+  const tasks = ([...byThread.values()].sort((a, b) => b.length - a.length)[0] ?? []).filter((e) => e.ts >= from && e.ts < to);
   const cpu = tasks.map((e) => (e.tdur ?? e.dur) / 1000);
-  return { over50: cpu.filter((t) => t > 50).length, maxMs: Math.round(Math.max(0, ...cpu)), measured: tasks.some((e) => e.tdur !== undefined) };
+  return {
+    over50: cpu.filter((t) => t > 50).length,
+    maxMs: Math.round(Math.max(0, ...cpu)),
+    windowed: Number.isFinite(from) && Number.isFinite(to),
+    threadTime: tasks.some((e) => e.tdur !== undefined),
+  };
 }
 
 async function runOne(c, impl) {
@@ -78,7 +87,7 @@ async function runOne(c, impl) {
   await page.waitForFunction(() => document.title === 'ready');
   // the page's tasks with their thread time, to tell its own long tasks from
   // tasks that only took long because other processes had the CPU
-  await browser.startTracing(page, { categories: ['toplevel'] });
+  await browser.startTracing(page, { categories: ['toplevel', 'blink.user_timing'] });
   const r = await page.evaluate(([name, i, mode]) => window.bench.run(name, i, mode), [c.name, impl, c.mode]);
   r.cpuLongTasks = cpuLongTasks(JSON.parse((await browser.stopTracing()).toString()));
   await context.close();

@@ -21,9 +21,14 @@ import { pageService, showImage, type RenderService, type SlotHost } from './ser
 
 type Refs = Record<string, { href: string; title: string }>;
 
-/** Blocks are grouped in chunk elements of at most this many blocks or characters of source (see place). */
+/**
+ * Blocks are grouped in chunk elements of at most this many blocks, or this
+ * much weight: characters of source, and a formula's many elements counted
+ * as 40 characters more (see place).
+ */
 const chunkBlocks = 16;
 const chunkChars = 4_000;
+const formulaWeight = 40;
 /** A tail that takes longer than this to render is throttled (see throttled). */
 const tailBudgetMs = 4;
 
@@ -543,7 +548,7 @@ export class StreamRenderer {
     }
     b.chunk = chunk;
     chunk.blocks++;
-    chunk.chars += b.src.length;
+    chunk.chars += b.src.length + formulaWeight * dollars(b.src);
   }
 
   private seal(c: Chunk) {
@@ -706,6 +711,15 @@ function fenceContent(src: string): string {
   const body = src.slice(nl + 1);
   const lastNl = body.lastIndexOf('\n');
   return body.slice(lastNl + 1).trim() === '' ? body.slice(0, lastNl + 1) : body;
+}
+
+/** How many $ signs src has (about two per formula). */
+function dollars(src: string): number {
+  let n = 0;
+  for (let i = src.indexOf('$'); i >= 0; i = src.indexOf('$', i + 1)) {
+    n++;
+  }
+  return n;
 }
 
 function nextFrame(cb: () => void) {
