@@ -2,7 +2,7 @@
 #   make run     build and start the desktop app
 #   make test    every check CI runs
 #   make build   release binary in build/bin/
-#   make bench   Go benchmarks
+#   make bench   Go benchmarks and the rendering benchmark in Chromium (bench-go, bench-ui)
 #   make dist    installable packages in dist/ (make dist-check checks them)
 
 SHELL := bash
@@ -34,9 +34,9 @@ WASM_PKGS := ./backend/...
 
 FRONTEND_STAMP := frontend/node_modules/.murmur-installed
 
-.PHONY: run build binary test bench deps deps-test deps-dist tools frontend frontend-deps \
-	check-format vet cross-check cross-check-darwin go-test frontend-check frontend-test ui-test wasm bindings-check smoke \
-	keyring-test bindings fake-api dist dist-server-bins dist-check web web-test serve-web server clean
+.PHONY: run build binary test bench bench-go bench-ui deps deps-test deps-dist deps-browser tools frontend frontend-deps \
+	check-format vet cross-check cross-check-darwin go-test frontend-check frontend-test frontend-browser-test ui-test wasm \
+	bindings-check smoke keyring-test bindings fake-api dist dist-server-bins dist-check web web-test serve-web server clean
 
 ## ---- set-up -------------------------------------------------------------
 
@@ -48,6 +48,9 @@ deps-test:
 
 deps-dist:
 	@scripts/install-deps.sh dist
+
+deps-browser:
+	@scripts/install-deps.sh browser
 
 tools: $(WAILS)
 
@@ -119,7 +122,7 @@ bindings: tools frontend-deps
 ## ---- checks -------------------------------------------------------------
 
 test: deps-test tools frontend
-	$(MAKE) --no-print-directory check-format vet cross-check go-test frontend-check frontend-test ui-test wasm web-test bindings-check
+	$(MAKE) --no-print-directory check-format vet cross-check go-test frontend-check frontend-test frontend-browser-test ui-test wasm web-test bindings-check
 	$(MAKE) --no-print-directory binary
 	$(MAKE) --no-print-directory smoke keyring-test
 
@@ -170,6 +173,11 @@ web-test: web
 ui-test: frontend-deps
 	cd frontend && npm run build:e2e && npm run test:e2e
 
+# The renderer in Chromium: hostile output through the real parser, the
+# formatting worker under the app's policy, layout, images loaded only when asked.
+frontend-browser-test: frontend-deps
+	cd frontend && npm run test:browser
+
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build -trimpath $(WASM_PKGS) ./internal/browser .
 	GOOS=js GOARCH=wasm $(GO) build -tags widget -trimpath -o /dev/null .
@@ -194,8 +202,16 @@ smoke: $(BIN)
 keyring-test:
 	scripts/keyring-test.sh
 
-bench:
+bench: bench-go bench-ui
+
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./backend/...
+
+# Streams replies into the old and the new markdown renderer in Chromium and
+# reports main-thread time per token, long tasks and long frames, each case
+# against the old renderer in the same run (results in build/artifacts/bench-ui.json).
+bench-ui: deps-browser frontend-deps
+	cd frontend && npm run bench:ui
 
 # A fake OpenAI-compatible API on loopback, to try Murmur without a key:
 #   make fake-api RATE=40 DELAY=5s   (DELAY mimics Swarms' silence before the first token)
@@ -246,4 +262,4 @@ dist-check: dist
 	VERSION=$(VERSION) scripts/dist-check.sh
 
 clean:
-	rm -rf build/bin build/artifacts frontend/dist dist
+	rm -rf build/bin build/artifacts frontend/dist dist frontend/browser/dist

@@ -7,6 +7,7 @@
 # Usage: scripts/install-deps.sh build   # what `make run` / `make build` need
 #        scripts/install-deps.sh test    # build + what `make test` needs
 #        scripts/install-deps.sh dist    # build + what `make dist` / `make dist-check` need
+#        scripts/install-deps.sh browser # only the browser `make bench-ui` drives
 set -euo pipefail
 
 want=${1:-build}
@@ -18,6 +19,7 @@ test_pkgs=(xvfb xauth fonts-dejavu-core imagemagick xdotool dbus dbus-x11 gnome-
 # (7z lists NSIS installers), and the desktop smoke test of the installed
 # package (the test set's X and D-Bus tools).
 dist_pkgs=(imagemagick dpkg-dev nsis lintian p7zip-full xvfb xauth fonts-dejavu-core xdotool dbus dbus-x11)
+browser_pkgs=(chromium fonts-dejavu-core)
 
 need_cmd() {
   command -v "$1" >/dev/null 2>&1 || { echo "install-deps: $1 is required: $2" >&2; exit 1; }
@@ -53,12 +55,12 @@ if ! command -v apt-get >/dev/null 2>&1; then
   exit 0
 fi
 
-pkgs=("${build_pkgs[@]}")
 case "$want" in
-  build) ;;
-  test) pkgs+=("${test_pkgs[@]}") ;;
-  dist) pkgs+=("${dist_pkgs[@]}") ;;
-  *) echo "install-deps: unknown set $want: want build, test or dist" >&2; exit 2 ;;
+  build) pkgs=("${build_pkgs[@]}") ;;
+  test) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  dist) pkgs=("${build_pkgs[@]}" "${dist_pkgs[@]}") ;;
+  browser) pkgs=("${browser_pkgs[@]}") ;;
+  *) echo "install-deps: unknown set $want: want build, test, dist or browser" >&2; exit 2 ;;
 esac
 
 missing=()

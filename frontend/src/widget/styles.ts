@@ -1,7 +1,8 @@
 // The style sheets of a widget's shadow root (never the host's document),
 // as constructed sheets: a host whose Content-Security-Policy forbids inline
-// styles shows them all the same. The chat's own, and KaTeX's for math.
+// styles shows them all the same: KaTeX's for math, the renderer's, the chat's own.
 import katexCSS from 'katex/dist/katex.min.css?inline';
+import renderCSS from '../lib/render/render.css?inline';
 import chatCSS from './widget.css?inline';
 
 let sheets: CSSStyleSheet[] | null = null;
@@ -18,7 +19,7 @@ export function adoptStyles(el: Element): void {
   if (!(root instanceof ShadowRoot)) return;
   // @font-face inside a shadow root is ignored by browsers: math falls back
   // to the page's serif fonts, still readable.
-  sheets ??= [make(chatCSS), make(katexCSS.replace(/@font-face\{[^}]*\}/g, ''))];
+  sheets ??= [make(katexCSS.replace(/@font-face\{[^}]*\}/g, '')), make(renderCSS), make(chatCSS)];
   const missing = sheets.filter((s) => !root.adoptedStyleSheets.includes(s));
   if (missing.length) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...missing];
 }
