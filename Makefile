@@ -2,7 +2,8 @@
 #   make run     build and start the desktop app
 #   make test    every check CI runs
 #   make build   release binary in build/bin/
-#   make bench   Go benchmarks (native, then the store in Chromium)
+#   make bench   Go benchmarks (the store also in Chromium) and the rendering benchmark in Chromium (bench-go, bench-ui)
+#   make dist    installable packages in dist/ (make dist-check checks them)
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -33,9 +34,10 @@ WASM_PKGS := ./backend/...
 
 FRONTEND_STAMP := frontend/node_modules/.murmur-installed
 
-.PHONY: run build binary test bench deps deps-test tools frontend frontend-deps \
-	check-format vet go-test frontend-check frontend-test ui-test wasm wasm-test wasm-bench bindings-check smoke keyring-test \
-	bindings fake-api clean
+.PHONY: run build binary test bench bench-go bench-ui deps deps-test deps-dist deps-browser tools frontend frontend-deps \
+	check-format vet cross-check cross-check-darwin go-test frontend-check frontend-test frontend-browser-test ui-test wasm \
+	wasm-test wasm-bench bindings-check smoke keyring-test bindings fake-api dist dist-server-bins dist-check web web-test \
+	serve-web server clean
 
 ## ---- set-up -------------------------------------------------------------
 
@@ -44,6 +46,12 @@ deps:
 
 deps-test:
 	@scripts/install-deps.sh test
+
+deps-dist:
+	@scripts/install-deps.sh dist
+
+deps-browser:
+	@scripts/install-deps.sh browser
 
 tools: $(WAILS)
 
@@ -73,6 +81,40 @@ binary:
 run: build
 	./$(BIN)
 
+## ---- the browser build ----------------------------------------------------
+
+# dist/web: the web app (index.html, assets/) and, under murmur/, the
+# <murmur-chat> widget (widget.js, chunks/), with the Go core each loads:
+# murmur.wasm (the whole app) and widget.wasm (-tags widget: only what a
+# widget calls), and wasm_exec.js from the Go toolchain that built them;
+# every file precompressed (.br, .gz) for `murmur serve`.
+WEB_DIR := dist/web
+# No inlining: the modules grow raw but shrink by an eighth once compressed
+# (the widget's from 1.26 to 1.14 MB brotli), at a cost in speed the core's
+# work per token does not feel. make bench measures both.
+WASM_FLAGS := -gcflags=all=-l
+web: frontend-deps
+	cd frontend && npm run build && npm run build:widget
+	rm -rf $(WEB_DIR) && mkdir -p $(WEB_DIR)/murmur
+	cp -r frontend/dist/. $(WEB_DIR)/
+	rm -f $(WEB_DIR)/.keep
+	cp -r frontend/dist-widget/. $(WEB_DIR)/murmur/
+	GOOS=js GOARCH=wasm $(GO) build -trimpath $(WASM_FLAGS) -ldflags "$(LDFLAGS)" -o $(WEB_DIR)/murmur/murmur.wasm .
+	GOOS=js GOARCH=wasm $(GO) build -tags widget -trimpath $(WASM_FLAGS) -ldflags "$(LDFLAGS)" -o $(WEB_DIR)/murmur/widget.wasm .
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(WEB_DIR)/murmur/
+	node scripts/precompress.mjs $(WEB_DIR)
+
+# The web app on http://127.0.0.1:8080 through `murmur serve`, which also
+# proxies the default provider of your settings with its key.
+serve-web: web
+	MURMUR_WEB=$(CURDIR)/$(WEB_DIR) $(GO) run . serve --listen 127.0.0.1:8080
+
+# build/bin/murmur-server: the command line and `murmur serve` with the web
+# files built in, no window: static (CGO_ENABLED=0), no GTK or WebKit.
+server: web
+	CGO_ENABLED=0 $(GO) build -tags server -trimpath -ldflags "$(LDFLAGS)" -o build/bin/murmur-server .
+	@ls -l build/bin/murmur-server
+
 # Regenerate the committed frontend/wailsjs bindings after changing App.
 bindings: tools frontend-deps
 	@mkdir -p frontend/dist && touch frontend/dist/.keep
@@ -81,7 +123,7 @@ bindings: tools frontend-deps
 ## ---- checks -------------------------------------------------------------
 
 test: deps-test tools frontend
-	$(MAKE) --no-print-directory check-format vet go-test frontend-check frontend-test ui-test wasm wasm-test bindings-check
+	$(MAKE) --no-print-directory check-format vet cross-check go-test frontend-check frontend-test frontend-browser-test ui-test wasm wasm-test web-test bindings-check
 	$(MAKE) --no-print-directory binary
 	$(MAKE) --no-print-directory smoke keyring-test
 
@@ -92,7 +134,24 @@ check-format:
 
 vet:
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet .
+	GOOS=js GOARCH=wasm $(GO) vet . ./internal/browser ./backend/platform ./backend/store ./backend/browserdb ./backend/jspromise ./backend/links
+	GOOS=js GOARCH=wasm $(GO) vet -tags widget . ./backend/platform
+
+# Windows-only and macOS-only files must compile: vet every package for
+# Windows and macOS, and link every package's tests for Windows (the .exe
+# tests cannot run here: Wine lacks what Go 1.26 binaries need). Without the
+# desktop tags no package needs cgo, so the darwin vet covers them all.
+# -trimpath as in `make dist`, so its Windows build reuses what this compiled.
+cross-check:
+	GOOS=windows GOARCH=amd64 $(GO) vet -trimpath ./...
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	GOOS=windows GOARCH=amd64 $(GO) test -trimpath -c -o "$$tmp/" ./... >/dev/null; \
+	echo "cross-check: $$(ls "$$tmp" | wc -l) test binaries link for windows/amd64"
+
+# macOS shares the unix files Linux checks; vetting it compiles SQLite for
+# darwin (almost three minutes cold), so it is not part of make test.
+cross-check-darwin:
+	GOOS=darwin GOARCH=arm64 $(GO) vet -trimpath ./...
 
 go-test:
 	MURMUR_REQUIRE_CHROMIUM=1 $(GO) test -count=1 ./...
@@ -103,15 +162,27 @@ frontend-check: frontend-deps
 frontend-test: frontend-deps
 	cd frontend && npm test
 
+# The web build (dist/web) in Debian's Chromium, against the fake API:
+# streaming, stop, edit, reload, export, import, CORS, a full quota, two
+# tabs. Screenshots: build/artifacts/web/.
+web-test: web
+	cd frontend && node --test --test-concurrency=1 e2e-web/
+
 # The UI in Debian's Chromium (playwright-core; no browser is downloaded),
 # against the Go stand-in that replays streams recorded from the engine.
 # Screenshots: build/artifacts/ui/.
 ui-test: frontend-deps
 	cd frontend && npm run build:e2e && npm run test:e2e
 
+# The renderer in Chromium: hostile output through the real parser, the
+# formatting worker under the app's policy, layout, images loaded only when asked.
+frontend-browser-test: frontend-deps
+	cd frontend && npm run test:browser
+
 wasm:
-	GOOS=js GOARCH=wasm $(GO) build -trimpath $(WASM_PKGS)
-	@echo "wasm: backend/... builds and App type-checks for GOOS=js GOARCH=wasm"
+	GOOS=js GOARCH=wasm $(GO) build -trimpath $(WASM_PKGS) ./internal/browser .
+	GOOS=js GOARCH=wasm $(GO) build -tags widget -trimpath -o /dev/null .
+	@echo "wasm: the web app's and the widget's cores build for GOOS=js GOARCH=wasm"
 
 # The Go tests of the browser storage, compiled for GOOS=js GOARCH=wasm and
 # run on pages of Debian's Chromium (scripts/wasm-test.mjs; nothing is
@@ -146,9 +217,17 @@ smoke: $(BIN)
 keyring-test:
 	scripts/keyring-test.sh
 
-bench:
+bench: bench-go bench-ui
+
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./backend/...
 	$(MAKE) --no-print-directory wasm-bench
+
+# Streams replies into the old and the new markdown renderer in Chromium and
+# reports main-thread time per token, long tasks and long frames, each case
+# against the old renderer in the same run (results in build/artifacts/bench-ui.json).
+bench-ui: deps-browser frontend-deps
+	cd frontend && npm run bench:ui
 
 # A fake OpenAI-compatible API on loopback, to try Murmur without a key:
 #   make fake-api RATE=40 DELAY=5s   (DELAY mimics Swarms' silence before the first token)
@@ -157,5 +236,46 @@ DELAY ?= 0s
 fake-api:
 	$(GO) run ./cmd/murmur-fake-api -rate $(RATE) -first-byte-delay $(DELAY)
 
+## ---- packages -----------------------------------------------------------
+# dist/murmur_<version>_<os>_<arch>.<ext> and SHA256SUMS; scripts/dist.sh
+# does the packaging, scripts/dist-check.sh checks every artifact.
+
+ifeq ($(UNAME_S),Darwin)
+# On a Mac (Xcode command line tools): Murmur.app, universal, zipped.
+dist: deps tools frontend
+	rm -rf dist
+	VERSION=$(VERSION) WAILS=$(WAILS) scripts/dist.sh darwin
+	VERSION=$(VERSION) scripts/dist.sh sums
+else
+# On Linux: the Linux archive and .deb, the Windows .exe and installer
+# (cross-built), the server archives once ./cmd/murmur-server exists.
+dist: deps-dist frontend
+	rm -rf dist
+	$(MAKE) --no-print-directory binary
+	$(MAKE) --no-print-directory dist-server-bins
+	VERSION=$(VERSION) scripts/dist.sh linux
+	VERSION=$(VERSION) scripts/dist.sh windows
+	VERSION=$(VERSION) scripts/dist.sh server
+	VERSION=$(VERSION) scripts/dist.sh sums
+endif
+
+# build/bin/murmur-server-linux-{amd64,arm64}: static, no GTK. Issue 13's
+# `make server` is to build these; until ./cmd/murmur-server exists there is
+# nothing to build and dist makes no server archives.
+SERVER_ARCHS := amd64 arm64
+dist-server-bins:
+	@if [ -d cmd/murmur-server ]; then \
+	  for a in $(SERVER_ARCHS); do \
+	    echo "CGO_ENABLED=0 GOOS=linux GOARCH=$$a $(GO) build -o build/bin/murmur-server-linux-$$a ./cmd/murmur-server"; \
+	    CGO_ENABLED=0 GOOS=linux GOARCH=$$a $(GO) build -trimpath -ldflags "$(LDFLAGS)" \
+	      -o build/bin/murmur-server-linux-$$a ./cmd/murmur-server; \
+	  done; \
+	fi
+
+# Lintian, install and remove the .deb, unpack the archives, check the .exe
+# and the installer. Installs the .deb system-wide only as root on CI.
+dist-check: dist
+	VERSION=$(VERSION) scripts/dist-check.sh
+
 clean:
-	rm -rf build/bin build/artifacts frontend/dist
+	rm -rf build/bin build/artifacts frontend/dist dist frontend/browser/dist

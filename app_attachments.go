@@ -44,25 +44,6 @@ func (a *App) keep(files []shell.File) ([]view.Attachment, error) {
 	return out, nil
 }
 
-// keepDropped keeps files dropped on the window (the desktop shell hands
-// over their paths; the page never does).
-func (a *App) keepDropped(paths []string) ([]view.Attachment, error) {
-	files := make([]shell.File, 0, len(paths))
-	defer func() {
-		for _, f := range files {
-			f.Close()
-		}
-	}()
-	for _, p := range paths {
-		f, err := shell.OpenRegular(p)
-		if err != nil {
-			return nil, view.FromError("attach", err)
-		}
-		files = append(files, f)
-	}
-	return a.keep(files)
-}
-
 // AddAttachment keeps a file the page already holds: a pasted image or a
 // file dropped on the composer (base64, as the page reads it).
 func (a *App) AddAttachment(name, dataBase64 string) (view.Attachment, error) {

@@ -1,11 +1,11 @@
+//go:build !(js && widget)
+
 package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 
-	"murmur/backend/links"
 	"murmur/backend/shell"
 	"murmur/backend/transfer"
 	"murmur/backend/view"
@@ -90,19 +90,4 @@ func (a *App) Import(replaceNewer bool) (view.ImportResult, error) {
 func (a *App) findSource(ctx context.Context, service, id string) (transfer.Existing, bool, error) {
 	im, ok, err := a.store.FindSource(ctx, service, id)
 	return transfer.Existing{ID: im.ID, SourceUpdated: im.SourceUpdated}, ok, err
-}
-
-// OpenLink opens a link from a message in the system browser after the
-// user confirms the full URL. It returns false when the user declined.
-func (a *App) OpenLink(rawURL string) (bool, error) {
-	shown, err := links.Check(rawURL)
-	if err != nil {
-		return false, view.FromError("open link", err)
-	}
-	ctx := a.context()
-	ok, err := a.shell.Confirm(ctx, "Open this link?", fmt.Sprintf("Murmur will open this address in your browser:\n\n%s", shown))
-	if err != nil || !ok {
-		return false, view.FromError("open link", err)
-	}
-	return true, view.FromError("open link", a.shell.OpenURL(ctx, shown))
 }

@@ -12,7 +12,21 @@ func (a *App) GetSettings() view.SettingsView {
 	return view.SettingsView{
 		Settings: view.SettingsOf(s), Report: view.LoadReportOf(a.providers.Report()),
 		Presets: view.PresetsOf(settings.Presets()), Keys: view.KeyStatusesOf(a.providers.KeyStatuses(a.context(), s)),
+		KeyStorage: view.KeyStorageOf(a.providers.KeyStorage()),
 	}
+}
+
+// RememberKeys chooses, in a browser, whether keys are stored on this device
+// (after the user read KeyStorage.Warning) or kept for the session only.
+// The desktop keeps keys in the system keychain and refuses.
+func (a *App) RememberKeys(remember bool) (view.SettingsView, error) {
+	if sw, _ := a.providers.KeyStorage(); !sw {
+		return view.SettingsView{}, &view.Error{Kind: view.KindInvalid, Message: "This Murmur keeps keys in the system keychain; there is nothing to choose."}
+	}
+	if err := a.providers.RememberKeys(a.context(), remember); err != nil {
+		return view.SettingsView{}, view.FromError("remember the keys", err)
+	}
+	return a.GetSettings(), nil
 }
 
 // SaveSettings validates and saves the settings. A provider whose base URL

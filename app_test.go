@@ -1,3 +1,5 @@
+//go:build !js
+
 package main
 
 import (
@@ -112,9 +114,13 @@ type appEnv struct {
 type envConfig struct {
 	rate   float64
 	client []llm.Option
+	keys   secrets.Backend
 }
 
 type envOption func(*envConfig)
+
+// withKeychain keeps keys in b instead of a memory keychain.
+func withKeychain(b secrets.Backend) envOption { return func(c *envConfig) { c.keys = b } }
 
 // withRate streams replies at n tokens a second.
 func withRate(n float64) envOption { return func(c *envConfig) { c.rate = n } }
@@ -146,7 +152,10 @@ func newAppEnv(t *testing.T, opts ...envOption) *appEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := secrets.New(secrets.WithBackend(secrets.NewMemoryBackend()), secrets.WithLookupEnv(func(string) (string, bool) { return "", false }))
+	if cfg.keys == nil {
+		cfg.keys = secrets.NewMemoryBackend()
+	}
+	keys := secrets.New(secrets.WithBackend(cfg.keys), secrets.WithLookupEnv(func(string) (string, bool) { return "", false }))
 	e := &appEnv{shell: &fakeShell{}, events: events, api: api}
 	e.app = NewApp(ctx, Deps{
 		Services: platform.Services{Store: st, Settings: live, Keys: keys,

@@ -26,6 +26,9 @@ import (
 // The tests in this file drive the real murmur binary, built once, against
 // the fake API with temp XDG folders.
 
+// e2eVersion is stamped into the binary the way a release build does.
+const e2eVersion = "v9.8.7-3-gabcdef0"
+
 var buildOnce struct {
 	sync.Once
 	path string
@@ -42,7 +45,7 @@ func murmurBinary(t *testing.T) string {
 			return
 		}
 		buildOnce.path = filepath.Join(dir, "murmur")
-		cmd := exec.Command("go", "build", "-o", buildOnce.path, ".")
+		cmd := exec.Command("go", "build", "-ldflags", "-X main.version="+e2eVersion, "-o", buildOnce.path, ".")
 		buildOnce.out, buildOnce.err = cmd.CombinedOutput()
 	})
 	if buildOnce.err != nil {

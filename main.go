@@ -1,4 +1,4 @@
-//go:build !js
+//go:build !js && !server
 
 // Command murmur is the Murmur desktop app and its command line. This file
 // is the desktop shell: it runs a command (backend/cli) or opens the window
@@ -23,13 +23,13 @@ import (
 //go:embed all:frontend/dist
 var assets embed.FS
 
-// version is set at release build time with -ldflags "-X main.version=…".
-var version = "dev"
-
 func main() {
 	if args := os.Args[1:]; cli.IsCommandLine(args) {
+		// On Windows murmur.exe is a GUI program: print to the console it
+		// was started from, if any. Elsewhere this does nothing.
+		desktop.AttachConsole()
 		os.Exit(cli.Run(args, cli.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr},
-			cli.Env{Version: version, Open: openForCommand}))
+			cli.Env{Version: version, Open: openForCommand, Web: installedWebFiles()}))
 	}
 	if err := runWindow(); err != nil {
 		fmt.Fprintln(os.Stderr, "murmur:", view.Readable(err))
@@ -61,40 +61,4 @@ func runWindow() error {
 		},
 		Dropped: app.keepDropped,
 	})
-}
-
-// openForCommand opens the app for one command of the command line.
-func openForCommand(ctx context.Context, sh shell.Shell, ev shell.Events) (cli.App, func() error, error) {
-	paths, err := platform.NativePaths()
-	if err != nil {
-		return nil, nil, err
-	}
-	log, closeLog, err := platform.OpenLog(paths)
-	if err != nil {
-		return nil, nil, err
-	}
-	app := &App{}
-	closeApp, err := openApp(ctx, app, paths, log, "cli", sh, ev)
-	if err != nil {
-		closeLog()
-		return nil, nil, err
-	}
-	return app, func() error {
-		defer closeLog()
-		return closeApp()
-	}, nil
-}
-
-// openApp opens the native services at paths and fills a with them; the
-// returned func waits for replies being written and closes the store.
-func openApp(ctx context.Context, a *App, p platform.Paths, log *slog.Logger, shellName string, sh shell.Shell, ev shell.Events) (func() error, error) {
-	svc, err := platform.Native(ctx, p, version, log, func(id string) { ev.ConversationsChanged([]string{id}) })
-	if err != nil {
-		return nil, err
-	}
-	a.init(ctx, Deps{Services: *svc, Version: version, ShellName: shellName, Shell: sh, Events: ev})
-	return func() error {
-		a.shutdown()
-		return svc.Close()
-	}, nil
 }

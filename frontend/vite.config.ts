@@ -3,6 +3,10 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 export default defineConfig({
   plugins: [svelte()],
+  // Relative asset URLs: the web build may be served under any path, and
+  // the worker and wasm resolve from the script that loads them.
+  base: './',
+  worker: { format: 'iife' },
   build: {
     target: 'es2022',
     outDir: 'dist',

@@ -6,12 +6,20 @@
 #
 # Usage: scripts/install-deps.sh build   # what `make run` / `make build` need
 #        scripts/install-deps.sh test    # build + what `make test` needs
+#        scripts/install-deps.sh dist    # build + what `make dist` / `make dist-check` need
+#        scripts/install-deps.sh browser # only the browser `make bench-ui` drives
 set -euo pipefail
 
 want=${1:-build}
 
 build_pkgs=(libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config gcc)
 test_pkgs=(xvfb xauth fonts-dejavu-core imagemagick xdotool dbus dbus-x11 gnome-keyring libsecret-tools chromium)
+# Packaging: icons (ImageMagick), dependencies (dpkg-shlibdeps), the Windows
+# installer (makensis), the checks of the .deb (lintian) and of the installer
+# (7z lists NSIS installers), and the desktop smoke test of the installed
+# package (the test set's X and D-Bus tools).
+dist_pkgs=(imagemagick dpkg-dev nsis lintian p7zip-full xvfb xauth fonts-dejavu-core xdotool dbus dbus-x11)
+browser_pkgs=(chromium fonts-dejavu-core)
 
 need_cmd() {
   command -v "$1" >/dev/null 2>&1 || { echo "install-deps: $1 is required: $2" >&2; exit 1; }
@@ -43,11 +51,17 @@ esac
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "install-deps: not a Debian/Ubuntu system; install the equivalents of: ${build_pkgs[*]}" >&2
   [[ "$want" == test ]] && echo "install-deps: and for tests: ${test_pkgs[*]}" >&2
+  [[ "$want" == dist ]] && echo "install-deps: and for packages: ${dist_pkgs[*]}" >&2
   exit 0
 fi
 
-pkgs=("${build_pkgs[@]}")
-[[ "$want" == test ]] && pkgs+=("${test_pkgs[@]}")
+case "$want" in
+  build) pkgs=("${build_pkgs[@]}") ;;
+  test) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  dist) pkgs=("${build_pkgs[@]}" "${dist_pkgs[@]}") ;;
+  browser) pkgs=("${browser_pkgs[@]}") ;;
+  *) echo "install-deps: unknown set $want: want build, test, dist or browser" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do

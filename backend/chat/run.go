@@ -10,6 +10,7 @@ import (
 	"murmur/backend/attachments"
 	"murmur/backend/conversation"
 	"murmur/backend/llm"
+	"murmur/backend/store"
 )
 
 // persistTimeout bounds a checkpoint or final save; it runs on a context
@@ -335,7 +336,11 @@ func (r *run) finish(err error) {
 		r.e.log.Error("saving a finished reply failed", "conversation", r.convID, "err", serr)
 		if ev.Error == nil {
 			ev.Type = EventError
-			ev.Error = &conversation.ErrorInfo{Message: "The reply could not be saved: " + serr.Error(), Kind: "storage"}
+			why, ok := store.Explain(serr)
+			if !ok {
+				why = serr.Error()
+			}
+			ev.Error = &conversation.ErrorInfo{Message: "The reply could not be saved: " + why + ". Its text stays on screen: copy it to keep it.", Kind: "storage"}
 		}
 	}
 	r.send(ev, func() {

@@ -55,6 +55,8 @@ type Env struct {
 	// Web holds the web app and the widget for `murmur serve` (the app at
 	// its root, the widget under "murmur/"); nil serves the API alone.
 	Web fs.FS
+	// Headless is true for the server build, which has no window.
+	Headless bool
 }
 
 // IO is where a command reads and writes.
@@ -116,7 +118,7 @@ func usagef(format string, args ...any) error {
 func Run(args []string, std IO, env Env) int {
 	switch args[0] {
 	case "help", "-h", "-help", "--help":
-		printUsage(std.Stdout)
+		printUsage(std.Stdout, env.Headless)
 		return 0
 	case "version", "-version", "--version":
 		fmt.Fprintln(std.Stdout, "murmur", env.Version)
@@ -130,7 +132,7 @@ func Run(args []string, std IO, env Env) int {
 	}
 	if cmd == nil {
 		fmt.Fprintf(std.Stderr, "murmur: unknown command %q\n\n", view.Clip(args[0], 40))
-		printUsage(std.Stderr)
+		printUsage(std.Stderr, env.Headless)
 		return 2
 	}
 	for _, a := range args[1:] {
@@ -160,9 +162,13 @@ func Run(args []string, std IO, env Env) int {
 	return 1
 }
 
-func printUsage(w io.Writer) {
+func printUsage(w io.Writer, headless bool) {
 	fmt.Fprintln(w, "Murmur: chat with the Swarms API and OpenAI-compatible models.")
-	fmt.Fprintln(w, "\nWithout a command, murmur opens the window. Commands:")
+	if headless {
+		fmt.Fprintln(w, "\nThis build has no window (it is for servers). Commands:")
+	} else {
+		fmt.Fprintln(w, "\nWithout a command, murmur opens the window. Commands:")
+	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	for _, c := range commands() {
 		fmt.Fprintf(tw, "  %s\t%s\n", c.name, c.summary)

@@ -128,3 +128,12 @@ func TestOpenFailureIsOneReadableLine(t *testing.T) {
 		t.Fatalf("exit %d stderr %q", code, e.String())
 	}
 }
+
+func TestTheServerBuildSaysItHasNoWindow(t *testing.T) {
+	for headless, want := range map[bool]string{false: "Without a command, murmur opens the window", true: "This build has no window"} {
+		var out strings.Builder
+		if code := Run([]string{"help"}, IO{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out}, Env{Version: "1", Headless: headless}); code != 0 || !strings.Contains(out.String(), want) {
+			t.Errorf("headless=%v: %d %q", headless, code, out.String())
+		}
+	}
+}

@@ -6,13 +6,11 @@ package links
 
 import (
 	"fmt"
-	"net"
+	"net/netip"
 	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/net/idna"
 )
 
 // Error says why a link is not opened.
@@ -64,11 +62,11 @@ func Check(raw string) (shown string, err error) {
 			return "", refuse("links with a user name or password in them are not opened")
 		}
 		host := u.Hostname()
-		if ip := net.ParseIP(host); ip == nil {
-			if host, err = idna.Lookup.ToASCII(host); err != nil {
+		if ip, perr := netip.ParseAddr(host); perr != nil || ip.Zone() != "" {
+			if host, err = toASCII(host); err != nil {
 				return "", refuse("the link's host %q is not a valid name", clip(u.Hostname(), 60))
 			}
-		} else if ip.To4() == nil {
+		} else if !ip.Is4() {
 			host = "[" + host + "]"
 		}
 		if port := u.Port(); port != "" {

@@ -21,10 +21,9 @@ const benchSize = 50 << 20
 
 // streamOver returns a Stream reading body as if it came from a server.
 func streamOver(body []byte) *Stream {
-	req, _ := http.NewRequest("POST", "http://127.0.0.1/v1/chat/completions", nil)
-	resp := &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(body)), Request: req}
+	resp := &response{StatusCode: 200, Header: header{}, Body: io.NopCloser(bytes.NewReader(body))}
 	cancel := func(error) {}
-	s, _ := newStream(context.Background(), &call{resp: resp, cancel: cancel, wd: startWatchdog(cancel, time.Hour, time.Hour)})
+	s, _ := newStream(context.Background(), &call{resp: resp, rctx: context.Background(), cancel: cancel, wd: startWatchdog(cancel, time.Hour, time.Hour)})
 	return s
 }
 

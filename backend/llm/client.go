@@ -1,15 +1,10 @@
 package llm
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net/http"
-	"net/url"
-	"strings"
 	"time"
 )
 
@@ -74,7 +69,7 @@ type RetryNotice struct {
 // Client sends chat-completions and model-list requests. It is safe for
 // concurrent use.
 type Client struct {
-	http      *http.Client
+	transport transport
 	keySource KeySource
 	timeouts  Timeouts
 	retry     RetryPolicy
@@ -87,11 +82,6 @@ type Client struct {
 
 // Option configures a Client.
 type Option func(*Client)
-
-// WithHTTPClient makes the client send through hc (its Timeout is ignored:
-// a stream has no total time cap; its redirect policy is kept, and the key
-// is additionally removed on a redirect to another origin).
-func WithHTTPClient(hc *http.Client) Option { return func(c *Client) { c.http = hc } }
 
 // WithKeySource sets the function that finds a key when none is passed.
 func WithKeySource(ks KeySource) Option { return func(c *Client) { c.keySource = ks } }
@@ -163,33 +153,9 @@ func New(opts ...Option) *Client {
 	if c.jitter == nil {
 		c.jitter = rand.Float64
 	}
-	var hc http.Client
-	if c.http != nil {
-		hc = *c.http
-	} else {
-		hc.Transport = newTransport(t.Connect)
+	if c.transport == nil {
+		c.transport = defaultTransport(t.Connect)
 	}
-	hc.Timeout = 0
-	next := hc.CheckRedirect
-	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		if !sameOrigin(req.URL, via[0].URL) {
-			// Another origin gets no credentials: neither the auth headers
-			// nor the provider's own extra headers, which may carry tokens.
-			for name := range req.Header {
-				if !redirectSafeHeaders[http.CanonicalHeaderKey(name)] {
-					req.Header.Del(name)
-				}
-			}
-		}
-		if next != nil {
-			return next(req, via)
-		}
-		return nil
-	}
-	c.http = &hc
 	return c
 }
 
@@ -204,27 +170,22 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// redirectSafeHeaders are the only request headers sent on to another origin
-// after a redirect.
-var redirectSafeHeaders = map[string]bool{
-	"Accept": true, "Accept-Encoding": true, "Content-Type": true, "User-Agent": true,
-}
-
-func sameOrigin(a, b *url.URL) bool {
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(hostPort(a), hostPort(b))
-}
-
-func hostPort(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		switch strings.ToLower(u.Scheme) {
-		case "https":
-			port = "443"
-		case "http":
-			port = "80"
+// canonicalHeader returns a header name in its canonical form
+// ("x-api-key" → "X-Api-Key"), so that a provider's extra header and the
+// client's own of the same name are one field.
+func canonicalHeader(name string) string {
+	b := []byte(name)
+	upper := true
+	for i, c := range b {
+		switch {
+		case upper && 'a' <= c && c <= 'z':
+			b[i] = c - 'a' + 'A'
+		case !upper && 'A' <= c && c <= 'Z':
+			b[i] = c - 'A' + 'a'
 		}
+		upper = c == '-'
 	}
-	return u.Hostname() + ":" + port
+	return string(b)
 }
 
 // resolveKey returns the key to send, asking the key source when needed.
@@ -257,7 +218,8 @@ func providerName(p Provider) string {
 
 // call is one request in flight, after its headers arrived.
 type call struct {
-	resp   *http.Response
+	resp   *response
+	rctx   context.Context // the request's, cancelled with its cause
 	cancel context.CancelCauseFunc
 	wd     *watchdog
 	key    string
@@ -310,37 +272,29 @@ func (c *Client) attempt(ctx context.Context, p Provider, key, method, u string,
 		return nil, canceledError(ctx, err)
 	}
 	rctx, cancel := context.WithCancelCause(ctx)
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(rctx, method, u, rd)
-	if err != nil {
-		cancel(nil)
-		return nil, &Error{Kind: KindConfig, Message: redact(fmt.Sprintf("cannot build the request: %v", err), key)}
-	}
+	req := &request{method: method, url: u, body: body, header: make(map[string]string, len(p.Headers)+4)}
 	for k, v := range p.Headers {
-		req.Header.Set(k, v)
+		req.header[canonicalHeader(k)] = v
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.header["Content-Type"] = "application/json"
 	}
 	if stream {
-		req.Header.Set("Accept", "text/event-stream")
+		req.header["Accept"] = "text/event-stream"
 	} else {
-		req.Header.Set("Accept", "application/json")
+		req.header["Accept"] = "application/json"
 	}
 	if c.userAgent != "" {
-		req.Header.Set("User-Agent", c.userAgent)
+		req.header["User-Agent"] = c.userAgent
 	}
 	switch p.authStyle() {
 	case AuthXAPIKey:
-		req.Header.Set("X-Api-Key", key)
+		req.header["X-Api-Key"] = key
 	case AuthBearer:
-		req.Header.Set("Authorization", "Bearer "+key)
+		req.header["Authorization"] = "Bearer " + key
 	}
 	wd := startWatchdog(cancel, c.timeouts.FirstData, c.timeouts.Idle)
-	resp, err := c.http.Do(req)
+	resp, err := c.transport.roundTrip(rctx, req)
 	if err != nil {
 		wd.stop()
 		cause := context.Cause(rctx)
@@ -356,7 +310,7 @@ func (c *Client) attempt(ctx context.Context, p Provider, key, method, u string,
 		cancel(nil)
 		return nil, statusError(resp, b, key)
 	}
-	return &call{resp: resp, cancel: cancel, wd: wd, key: key}, nil
+	return &call{resp: resp, rctx: rctx, cancel: cancel, wd: wd, key: key}, nil
 }
 
 // retryDelay returns the wait before retry number attempt+1, or false when

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
 	"strings"
 
 	"murmur/backend/conversation"
@@ -34,9 +33,11 @@ func (c *Client) readCompletion(ctx context.Context, cl *call) (*Completion, err
 	return parseCompletion(b, cl.resp.StatusCode, reqID, cl.key)
 }
 
+// isEventStream reports whether a Content-Type names an event stream, with
+// or without parameters, in any case.
 func isEventStream(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && mt == "text/event-stream"
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "text/event-stream")
 }
 
 // parseCompletion reads a chat.completion body, or an error sent with a

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -49,10 +48,14 @@ func transportError(ctx context.Context, cause, err error, key string, partial b
 	if partial {
 		msg = "the connection broke during the reply: "
 	}
+	var pe *permanentError
+	if errors.As(inner, &pe) {
+		msg = ""
+	}
 	return &Error{
 		Kind:      KindNetwork,
 		Message:   redact(msg+inner.Error(), key),
-		Retryable: !partial,
+		Retryable: !partial && pe == nil,
 		Partial:   partial,
 		Err:       err,
 	}
@@ -231,7 +234,7 @@ func codeText(raw json.RawMessage) string {
 }
 
 // requestID returns the request id a server sent, if any.
-func requestID(h http.Header) string {
+func requestID(h header) string {
 	for _, k := range []string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "Openai-Request-Id"} {
 		if v := h.Get(k); v != "" {
 			if len(v) > 200 {
@@ -254,7 +257,7 @@ func durationOf(n float64, unit time.Duration) time.Duration {
 }
 
 // retryAfter reads retry-after-ms, then Retry-After (seconds or HTTP date).
-func retryAfter(h http.Header, now time.Time) time.Duration {
+func retryAfter(h header, now time.Time) time.Duration {
 	if v := h.Get("Retry-After-Ms"); v != "" {
 		if ms, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && ms > 0 {
 			return durationOf(ms, time.Millisecond)
@@ -270,7 +273,7 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 		}
 		return durationOf(s, time.Second)
 	}
-	if t, err := http.ParseTime(v); err == nil {
+	if t, err := parseHTTPTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {
 			return d
 		}
@@ -279,7 +282,7 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 }
 
 // rateLimitInfo reads the Swarms and OpenAI rate-limit headers.
-func rateLimitInfo(h http.Header) *RateLimitInfo {
+func rateLimitInfo(h header) *RateLimitInfo {
 	var r RateLimitInfo
 	found := false
 	num := func(k string) int {
@@ -319,7 +322,7 @@ func rateLimitInfo(h http.Header) *RateLimitInfo {
 }
 
 // statusError turns a non-2xx response into an *Error.
-func statusError(resp *http.Response, body []byte, key string) *Error {
+func statusError(resp *response, body []byte, key string) *Error {
 	st := resp.StatusCode
 	e := &Error{
 		Status:     st,
@@ -399,7 +402,7 @@ func streamError(eb errorBody, status int, reqID, key string, partial bool) *Err
 }
 
 func statusText(st int) string {
-	if t := http.StatusText(st); t != "" {
+	if t := statusTexts[st]; t != "" {
 		return fmt.Sprintf("%d %s", st, t)
 	}
 	return strconv.Itoa(st)
@@ -420,4 +423,30 @@ func roundDuration(d time.Duration) time.Duration {
 		return d.Round(time.Second)
 	}
 	return d.Round(time.Millisecond)
+}
+
+// parseHTTPTime parses an HTTP date in any of the three formats RFC 9110
+// allows.
+func parseHTTPTime(v string) (time.Time, error) {
+	var err error
+	for _, layout := range []string{"Mon, 02 Jan 2006 15:04:05 GMT", time.RFC850, time.ANSIC} {
+		var t time.Time
+		if t, err = time.Parse(layout, v); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, err
+}
+
+// statusTexts name the statuses a chat API answers with.
+var statusTexts = map[int]string{
+	200: "OK", 201: "Created", 202: "Accepted", 204: "No Content",
+	301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified", 307: "Temporary Redirect", 308: "Permanent Redirect",
+	400: "Bad Request", 401: "Unauthorized", 402: "Payment Required", 403: "Forbidden", 404: "Not Found",
+	405: "Method Not Allowed", 406: "Not Acceptable", 408: "Request Timeout", 409: "Conflict", 410: "Gone",
+	411: "Length Required", 413: "Request Entity Too Large", 414: "Request URI Too Long", 415: "Unsupported Media Type",
+	422: "Unprocessable Entity", 424: "Failed Dependency", 425: "Too Early", 429: "Too Many Requests",
+	431: "Request Header Fields Too Large", 451: "Unavailable For Legal Reasons",
+	500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
+	504: "Gateway Timeout", 505: "HTTP Version Not Supported", 507: "Insufficient Storage", 511: "Network Authentication Required",
 }

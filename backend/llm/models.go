@@ -28,7 +28,7 @@ func (c *Client) readBody(ctx context.Context, cl *call) ([]byte, string, error)
 		if errors.As(err, &e) {
 			return nil, reqID, e
 		}
-		return nil, reqID, transportError(ctx, context.Cause(cl.resp.Request.Context()), err, cl.key, false)
+		return nil, reqID, transportError(ctx, context.Cause(cl.rctx), err, cl.key, false)
 	}
 	return b, reqID, nil
 }

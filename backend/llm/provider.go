@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
+	"net/netip"
 	"net/url"
 	"strings"
 )
@@ -111,7 +111,7 @@ func InsecureWarning(baseURL string) string {
 	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
 		return ""
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+	if ip, err := netip.ParseAddr(host); err == nil && ip.Unmap().IsLoopback() {
 		return ""
 	}
 	return fmt.Sprintf("%s uses plain http: the API key and your messages travel unencrypted", host)

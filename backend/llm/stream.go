@@ -206,7 +206,7 @@ func (s *Stream) readError(err error) *Error {
 		return &Error{Kind: KindBadResponse, Status: s.cl.resp.StatusCode, RequestID: s.reqID, Partial: s.delivered,
 			Message: fmt.Sprintf("the server sent an event larger than %d MiB", tl.Limit>>20), Err: err}
 	}
-	e := transportError(s.ctx, context.Cause(s.cl.resp.Request.Context()), err, s.cl.key, s.delivered)
+	e := transportError(s.ctx, context.Cause(s.cl.rctx), err, s.cl.key, s.delivered)
 	e.RequestID = s.reqID
 	return e
 }

@@ -16,7 +16,16 @@ type Services struct {
 	Keys     *secrets.Keys
 	Client   *llm.Client
 	Log      *slog.Logger
+
+	// after close what the store was opened on (the browser's database).
+	after []func() error
 }
 
-// Close closes the store (releasing its lock).
-func (s *Services) Close() error { return s.Store.Close() }
+// Close closes the store (releasing its lock), then what it was kept in.
+func (s *Services) Close() error {
+	err := s.Store.Close()
+	for _, c := range s.after {
+		c()
+	}
+	return err
+}

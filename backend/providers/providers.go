@@ -325,6 +325,28 @@ func (ps *Providers) KeyStatus(ctx context.Context, id string) (secrets.Status, 
 	return ps.keys.Status(ctx, id), nil
 }
 
+// KeyStorage says whether keys can be kept on this device at the user's
+// choice (the web build) and whether they are.
+func (ps *Providers) KeyStorage() (switchable, remembered bool) { return ps.keys.Remembering() }
+
+// RememberKeys turns "remember keys on this device" on (the keys set this
+// session are stored) or off (stored keys are deleted from the device and
+// kept for this session only).
+func (ps *Providers) RememberKeys(ctx context.Context, on bool) error {
+	s := ps.live.Get()
+	ids := make([]string, 0, len(s.Providers))
+	for _, p := range s.Providers {
+		ids = append(ids, p.ID)
+	}
+	if err := ps.keys.Remember(ctx, on, ids); err != nil {
+		if on {
+			return fmt.Errorf("remember the keys on this device: %w", err)
+		}
+		return fmt.Errorf("forget the keys on this device: %w", err)
+	}
+	return nil
+}
+
 // KeyStatuses returns the key status of every provider in s.
 func (ps *Providers) KeyStatuses(ctx context.Context, s settings.Settings) map[string]secrets.Status {
 	out := make(map[string]secrets.Status, len(s.Providers))

@@ -41,6 +41,7 @@ type Server struct {
 	originLimit *limiter
 	streams     *streamCaps
 	app, widget http.Handler
+	description []byte // /murmur/server.json
 	cert        *tls.Certificate
 	bufs        sync.Pool
 
@@ -119,6 +120,11 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		// A redirect would take the key somewhere else: never follow one.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
+	desc := struct {
+		API    string   `json:"api"`
+		Models []string `json:"models"`
+	}{API: "/v1", Models: slices.Compact(append([]string{}, cfg.Models...))}
+	s.description, _ = json.Marshal(desc)
 	if cfg.App != nil {
 		s.app = StaticHandler(cfg.App)
 	}
@@ -266,6 +272,16 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 	case p == "/v1" || strings.HasPrefix(p, "/v1/") || p == "/murmur/v1" || strings.HasPrefix(p, "/murmur/v1/"):
 		info.note = "not a proxied route"
 		s.fail(w, http.StatusNotFound, "not found: this server proxies only POST /v1/chat/completions and GET /v1/models")
+	case p == "/murmur/server.json":
+		// The web app's first-run settings: this server's API, which adds
+		// the key, and the models it allows (the first is the default).
+		w.Header().Set("Cache-Control", "no-store")
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			s.fail(w, http.StatusMethodNotAllowed, "use GET /murmur/server.json")
+			return
+		}
+		writeJSON(w, http.StatusOK, s.description)
 	case p == "/murmur" || strings.HasPrefix(p, "/murmur/"):
 		if s.widget == nil {
 			s.fail(w, http.StatusNotFound, "not found: this server has no widget files")
@@ -281,9 +297,21 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 			s.fail(w, http.StatusNotFound, "not found: this server has no web app files")
 			return
 		}
+		h := w.Header()
+		h.Set("Content-Security-Policy", AppCSP)
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		s.app.ServeHTTP(w, r)
 	}
 }
+
+// AppCSP is the Content-Security-Policy of the web app's files (its worker
+// included, which compiles the WebAssembly core and calls the providers of
+// the user's settings: this server, or any https endpoint that allows it).
+// The page cannot be framed by another site.
+const AppCSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' https: http://127.0.0.1:* http://localhost:*; " +
+	"worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // badTarget explains a request target that is refused before routing:
 // anything but a plain origin-form path (absolute URLs, CONNECT authorities),

@@ -178,6 +178,8 @@ func TestServerStaticMounts(t *testing.T) {
 	}
 	if resp, body := get("/", map[string]string{"Origin": ""}); resp.StatusCode != 200 || body != "app" {
 		t.Errorf("/: %d %q", resp.StatusCode, body)
+	} else if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "'wasm-unsafe-eval'") {
+		t.Errorf("the app's CSP %q: it must not be framed, and its worker must compile the core", csp)
 	}
 	resp, body := get("/murmur/widget.js", map[string]string{"Origin": "https://example.org"})
 	if resp.StatusCode != 200 || body != "export {}" || resp.Header.Get("Content-Type") != "text/javascript; charset=utf-8" {

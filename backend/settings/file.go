@@ -128,11 +128,40 @@ func Encode(s Settings) ([]byte, error) {
 // Load fails only when the file exists but cannot be read or moved aside
 // (permissions, I/O), so that nothing is overwritten by defaults.
 func Load(ctx context.Context, path string) (Settings, LoadReport, error) {
+	return load(ctx, fileDocument{path: path})
+}
+
+// document is where the settings document is kept: a file (fileDocument)
+// or a value in browser storage (stored.go). Names it returns are for the
+// user: a path, or the value's name.
+type document interface {
+	// read returns the document, an error matching fs.ErrNotExist when
+	// there is none, errTooLarge when it is over MaxFileBytes.
+	read() ([]byte, error)
+	// write replaces the document atomically.
+	write(data []byte) error
+	// moveAside keeps the document under another name ending in suffix,
+	// so that defaults can replace it, and returns that name.
+	moveAside(suffix string) (string, error)
+	// backup keeps a copy of data, the document of an older version.
+	backup(data []byte, version int) (string, error)
+}
+
+type fileDocument struct{ path string }
+
+func (f fileDocument) read() ([]byte, error)                   { return readLimited(f.path) }
+func (f fileDocument) write(data []byte) error                 { return writeAtomic(f.path, data) }
+func (f fileDocument) moveAside(suffix string) (string, error) { return moveAside(f.path, suffix) }
+func (f fileDocument) backup(data []byte, version int) (string, error) {
+	return backupFile(f.path, data, version)
+}
+
+func load(ctx context.Context, doc document) (Settings, LoadReport, error) {
 	rep := LoadReport{MigratedFrom: -1}
 	if err := ctx.Err(); err != nil {
 		return Settings{}, rep, fmt.Errorf("load settings: %w", err)
 	}
-	data, err := readLimited(path)
+	data, err := doc.read()
 	if errors.Is(err, fs.ErrNotExist) {
 		rep.Missing = true
 		s := Default()
@@ -151,7 +180,7 @@ func Load(ctx context.Context, path string) (Settings, LoadReport, error) {
 	var ce *CorruptError
 	if errors.As(err, &ce) {
 		reason := ce.Reason
-		aside, mvErr := moveAside(path, "corrupt-"+time.Now().UTC().Format("20060102T150405Z"))
+		aside, mvErr := doc.moveAside("corrupt-" + time.Now().UTC().Format("20060102T150405Z"))
 		if mvErr != nil {
 			return Settings{}, rep, fmt.Errorf("load settings: %s, and it could not be moved aside: %w", reason, mvErr)
 		}
@@ -168,7 +197,7 @@ func Load(ctx context.Context, path string) (Settings, LoadReport, error) {
 	}
 	if version < CurrentVersion {
 		rep.MigratedFrom = version
-		backup, err := backupFile(path, data, version)
+		backup, err := doc.backup(data, version)
 		if err != nil {
 			// Without a backup the old file stays as it is: use the
 			// migrated settings in memory only.
@@ -178,7 +207,7 @@ func Load(ctx context.Context, path string) (Settings, LoadReport, error) {
 			s.Version = CurrentVersion
 			enc, err := Encode(s)
 			if err == nil {
-				err = writeAtomic(path, enc)
+				err = doc.write(enc)
 			}
 			if err != nil {
 				rep.Notes = append(rep.Notes, fmt.Sprintf("The settings were updated from an older format (backup at %s) but could not be saved: %v.", backup, err))
@@ -201,6 +230,10 @@ func Load(ctx context.Context, path string) (Settings, LoadReport, error) {
 // 0600, creating the directory (0700) if needed. Settings with errors are
 // refused with a *ValidationError; warnings do not stop a save.
 func Save(ctx context.Context, path string, s Settings) error {
+	return save(ctx, fileDocument{path: path}, s)
+}
+
+func save(ctx context.Context, doc document, s Settings) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("save settings: %w", err)
 	}
@@ -212,7 +245,7 @@ func Save(ctx context.Context, path string, s Settings) error {
 	if err != nil {
 		return fmt.Errorf("save settings: %w", err)
 	}
-	if err := writeAtomic(path, data); err != nil {
+	if err := doc.write(data); err != nil {
 		return fmt.Errorf("save settings: %w", err)
 	}
 	return nil

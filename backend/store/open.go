@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -49,7 +48,7 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 		opt(&o)
 	}
 	if o.logger == nil {
-		o.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		o.logger = slog.New(slog.DiscardHandler)
 	}
 	if dir == "" {
 		return nil, errors.New("open store: no data folder given")
@@ -75,7 +74,7 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 	}
 	if l, ok := baseFS(s.fs).(locker); ok {
 		s.lock, err = l.lock(ctx, abs, o.stealLock, o.onLockLost)
-	} else {
+	} else if !o.noLock {
 		s.lock, err = acquireLock(filepath.Join(abs, lockFileName))
 	}
 	if errors.Is(err, errLockHeld) {
@@ -85,7 +84,9 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	if err := s.open(ctx, o.useIndex); err != nil {
-		s.lock.release()
+		if s.lock != nil {
+			s.lock.release()
+		}
 		return nil, fmt.Errorf("open store %s: %w", abs, err)
 	}
 	return s, nil

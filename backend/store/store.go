@@ -34,6 +34,7 @@ type options struct {
 	durable  bool
 	logger   *slog.Logger
 	useIndex bool
+	noLock   bool
 	onChange func(id string)
 	// stealLock and onLockLost: the browser's lock (see WithBrowserDB).
 	stealLock  bool

@@ -11,10 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alecthomas/chroma/v2"
-	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/lexers"
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -39,18 +35,12 @@ const maxHighlightBytes = 64 << 10
 // export (or per zip) so there is no shared state.
 type htmlRenderer struct {
 	md    goldmark.Markdown
-	code  *chromahtml.Formatter
-	light *chroma.Style
-	dark  *chroma.Style
+	code  codeHighlighter
 	style string // the style sheet, made on first use
 }
 
 func newHTMLRenderer() *htmlRenderer {
-	h := &htmlRenderer{
-		code:  chromahtml.New(chromahtml.WithClasses(true), chromahtml.TabWidth(4)),
-		light: styles.Get("github"),
-		dark:  styles.Get("github-dark"),
-	}
+	h := &htmlRenderer{code: newCodeHighlighter()}
 	h.md = goldmark.New(
 		// Raw HTML stays off (goldmark's default); safeNodes below shows it as
 		// text instead of dropping it.
@@ -73,31 +63,16 @@ func (h *htmlRenderer) markdown(s string) (string, error) {
 }
 
 // highlight returns code as highlighted HTML, or escaped in a plain <pre>
-// when the language is unknown, the block is big, or the lexer fails.
-func (h *htmlRenderer) highlight(lang, code string) (out string) {
+// when the language is unknown, the block is big, or the highlighter fails.
+func (h *htmlRenderer) highlight(lang, code string) string {
 	plain := `<pre class="code"><code>` + html.EscapeString(code) + "</code></pre>\n"
 	if lang == "" || len(code) > maxHighlightBytes {
 		return plain
 	}
-	lexer := lexers.Get(lang)
-	if lexer == nil {
-		return plain
+	if out, ok := h.code.highlight(lang, code); ok {
+		return out + "\n"
 	}
-	// A third-party lexer must not take an export down on hostile input.
-	defer func() {
-		if recover() != nil {
-			out = plain
-		}
-	}()
-	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
-	if err != nil {
-		return plain
-	}
-	var b bytes.Buffer
-	if err := h.code.Format(&b, h.light, it); err != nil {
-		return plain
-	}
-	return b.String() + "\n"
+	return plain
 }
 
 // css returns the style sheet: page styles, then the code colours for light
@@ -108,15 +83,9 @@ func (h *htmlRenderer) css() (string, error) {
 	}
 	var b strings.Builder
 	b.WriteString(pageCSS)
-	b.WriteString("@media not (prefers-color-scheme: dark) {\n")
-	if err := h.code.WriteCSS(&b, h.light); err != nil {
+	if err := h.code.css(&b); err != nil {
 		return "", err
 	}
-	b.WriteString("}\n@media (prefers-color-scheme: dark) {\n")
-	if err := h.code.WriteCSS(&b, h.dark); err != nil {
-		return "", err
-	}
-	b.WriteString("}\n")
 	h.style = b.String()
 	return h.style, nil
 }

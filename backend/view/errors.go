@@ -28,6 +28,7 @@ const (
 	KindNotFound       ErrorKind = "not_found"       // no such conversation, message or reply
 	KindBusy           ErrorKind = "busy"            // a reply is still being written there
 	KindStorage        ErrorKind = "storage"         // the disk or browser storage refused a write
+	KindElsewhere      ErrorKind = "elsewhere"       // another window or tab has Murmur's data open
 	KindNewerVersion   ErrorKind = "newer_version"   // written by a newer Murmur
 	KindCanceled       ErrorKind = "canceled"        // cancelled by the user or the app quitting
 	KindUnavailable    ErrorKind = "unavailable"     // no Go side (the UI outside a shell)
@@ -52,7 +53,7 @@ var AllErrorKinds = []struct {
 	TSName string
 }{
 	{KindError, "Error"}, {KindInvalid, "Invalid"}, {KindNotFound, "NotFound"}, {KindBusy, "Busy"},
-	{KindStorage, "Storage"}, {KindNewerVersion, "NewerVersion"}, {KindCanceled, "Canceled"},
+	{KindStorage, "Storage"}, {KindElsewhere, "Elsewhere"}, {KindNewerVersion, "NewerVersion"}, {KindCanceled, "Canceled"},
 	{KindUnavailable, "Unavailable"}, {KindAuth, "Auth"}, {KindConfig, "Config"},
 	{KindPermission, "Permission"}, {KindPremium, "Premium"}, {KindCredits, "Credits"},
 	{KindRateLimit, "RateLimit"}, {KindInvalidRequest, "InvalidRequest"}, {KindServer, "Server"},
@@ -162,13 +163,18 @@ func fromError(op string, err error) *Error {
 	case errors.Is(err, chat.ErrEmptyPrompt), errors.Is(err, chat.ErrWrongRole), errors.Is(err, store.ErrInvalidID),
 		errors.Is(err, secrets.ErrTooLarge), errors.Is(err, store.ErrTooLarge):
 		kind = KindInvalid
+	case errors.Is(err, store.ErrLocked):
+		kind = KindElsewhere
 	case errors.Is(err, store.ErrDiskFull), errors.Is(err, store.ErrReadOnly), errors.Is(err, store.ErrPermission),
-		errors.Is(err, store.ErrLocked), errors.Is(err, store.ErrCorrupt):
+		errors.Is(err, store.ErrCorrupt):
 		kind = KindStorage
 	case errors.Is(err, store.ErrNewerVersion):
 		kind = KindNewerVersion
 	case errors.Is(err, context.Canceled):
 		kind = KindCanceled
+	}
+	if why, ok := store.Explain(err); ok {
+		return &Error{Kind: kind, Message: upperFirst(op) + ": " + why + "."}
 	}
 	return &Error{Kind: kind, Message: upperFirst(op) + ": " + err.Error()}
 }

@@ -1,7 +1,5 @@
 package view
 
-import "murmur/backend/transfer"
-
 // AppInfo names the running app.
 type AppInfo struct {
 	Name    string `json:"name"`
@@ -55,20 +53,4 @@ type ImportResult struct {
 	// Summary is the one line to show; Details what it only counts, a line each.
 	Summary string   `json:"summary"`
 	Details []string `json:"details"`
-}
-
-// ImportResultOf maps what the import of file did.
-func ImportResultOf(r transfer.Result, file string) ImportResult {
-	out := ImportResult{Chosen: true, Kind: string(r.Kind), Imported: make([]ImportedItem, 0, len(r.Imported)),
-		Skipped: make([]ImportSkip, 0, len(r.Skipped)), MoreSkipped: r.MoreSkipped, Ignored: r.Ignored,
-		AlreadyImported: r.AlreadyImported, Attachments: r.Attachments, Summary: r.Summary(file),
-		Details: append([]string{}, r.Details()...)}
-	for _, it := range r.Imported {
-		out.Imported = append(out.Imported, ImportedItem{ID: it.ID, Title: it.Title, Source: it.Source,
-			Messages: it.Messages, Notes: append([]string{}, it.Notes...), Replaced: it.Replaced})
-	}
-	for _, sk := range r.Skipped {
-		out.Skipped = append(out.Skipped, ImportSkip{Source: sk.Source, Index: sk.Index, Title: sk.Title, Reason: sk.Reason})
-	}
-	return out
 }

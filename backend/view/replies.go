@@ -80,3 +80,13 @@ type AttachmentsDropped struct {
 	Attachments []Attachment `json:"attachments"`
 	Error       string       `json:"error,omitempty"`
 }
+
+// ElsewhereEvent is the event (payload Elsewhere) by which the web shell
+// tells the page that another tab took Murmur's storage over: this tab
+// saves nothing more.
+const ElsewhereEvent = "app:elsewhere"
+
+// Elsewhere says why this tab stopped.
+type Elsewhere struct {
+	Message string `json:"message"`
+}

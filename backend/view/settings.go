@@ -100,10 +100,32 @@ type KeyStatus struct {
 
 // SettingsView is the settings with what the UI should tell about them.
 type SettingsView struct {
-	Settings Settings             `json:"settings"`
-	Report   LoadReport           `json:"report"`
-	Presets  []Preset             `json:"presets"`
-	Keys     map[string]KeyStatus `json:"keys"`
+	Settings   Settings             `json:"settings"`
+	Report     LoadReport           `json:"report"`
+	Presets    []Preset             `json:"presets"`
+	Keys       map[string]KeyStatus `json:"keys"`
+	KeyStorage KeyStorage           `json:"keyStorage"`
+}
+
+// KeyStorage says where keys are kept: the system keychain (desktop), or,
+// in a browser, for the session unless the user chose to remember them on
+// this device.
+type KeyStorage struct {
+	// Switchable is true in a browser, where the user chooses.
+	Switchable bool `json:"switchable"`
+	// Remembered is true when keys are stored in this browser.
+	Remembered bool `json:"remembered"`
+	// Warning is what to read before choosing to remember (browser only).
+	Warning string `json:"warning,omitempty"`
+}
+
+// KeyStorageOf describes the key storage.
+func KeyStorageOf(switchable, remembered bool) KeyStorage {
+	ks := KeyStorage{Switchable: switchable, Remembered: remembered}
+	if switchable {
+		ks.Warning = secrets.RememberWarning
+	}
+	return ks
 }
 
 // Credits is a Swarms credit balance.

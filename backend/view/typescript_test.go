@@ -24,13 +24,15 @@ func TestWireTypeScriptIsCurrent(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		v    any
-	}{{"UIError", Error{}}, {"StreamEvent", StreamEvent{}}, {"AttachmentsDropped", AttachmentsDropped{}}} {
+	}{{"UIError", Error{}}, {"StreamEvent", StreamEvent{}}, {"AttachmentsDropped", AttachmentsDropped{}}, {"Elsewhere", Elsewhere{}}} {
 		tsInterface(&b, tc.name, reflect.TypeOf(tc.v))
 	}
 	fmt.Fprintf(&b, "/** The event that names conversations whose list entry changed (payload: their ids). */\n")
 	fmt.Fprintf(&b, "export const ConversationsChangedEvent = %q;\n", ConversationsChangedEvent)
 	fmt.Fprintf(&b, "/** The event that hands the page files dropped on the desktop window (payload: AttachmentsDropped). */\n")
 	fmt.Fprintf(&b, "export const AttachmentsDroppedEvent = %q;\n", AttachmentsDroppedEvent)
+	fmt.Fprintf(&b, "/** The event that tells a browser tab another tab took Murmur's storage over (payload: Elsewhere). */\n")
+	fmt.Fprintf(&b, "export const ElsewhereEvent = %q;\n", ElsewhereEvent)
 	path := filepath.Join("..", "..", "frontend", "src", "lib", "wire.gen.ts")
 	if *update {
 		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"murmur/backend/llm/llmtest"
+	"murmur/backend/serve"
 )
 
 func main() {
@@ -23,6 +24,8 @@ func main() {
 	rate := flag.Float64("rate", 40, "tokens per second")
 	delay := flag.Duration("first-byte-delay", 0, "wait before the first byte of every reply (Swarms runs the agent first)")
 	key := flag.String("key", "", "require this API key (x-api-key or Bearer); empty accepts any")
+	web := flag.String("web", "", "also serve this folder (make web's dist/web) at /, as murmur serve does")
+	cors := flag.String("cors", "", "answer browsers from this origin (\"*\": any) with CORS headers; empty sends none, so other origins are refused")
 	flag.Parse()
 
 	host, _, err := net.SplitHostPort(*addr)
@@ -35,8 +38,9 @@ func main() {
 		fmt.Fprintln(os.Stderr, "murmur-fake-api:", err)
 		os.Exit(1)
 	}
+	api := llmtest.NewDevHandler(llmtest.DevConfig{TokensPerSecond: *rate, FirstByteDelay: *delay, Key: *key})
 	srv := &http.Server{
-		Handler:           llmtest.NewDevHandler(llmtest.DevConfig{TokensPerSecond: *rate, FirstByteDelay: *delay, Key: *key}),
+		Handler:           handler(api, *web, *cors),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	fmt.Printf("fake OpenAI-compatible API at http://%s/v1 (Ctrl-C to stop)\n", ln.Addr())
@@ -54,6 +58,43 @@ func main() {
 		fmt.Fprintln(os.Stderr, "murmur-fake-api:", err)
 		os.Exit(1)
 	}
+}
+
+// handler puts the fake API under /v1 and, with web, the web files at /
+// with the server description murmur serve gives (/murmur/server.json), so
+// that the web app served from here uses this API without a key. With
+// cors, browsers from that origin may call the API.
+func handler(api http.Handler, web, cors string) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/v1/", withCORS(api, cors))
+	mux.Handle("/health", api)
+	if web != "" {
+		mux.HandleFunc("GET /murmur/server.json", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Cache-Control", "no-store")
+			fmt.Fprint(w, `{"api":"/v1","models":["fake-model"]}`)
+		})
+		mux.Handle("/", serve.StaticHandler(os.DirFS(web)))
+	}
+	return mux
+}
+
+func withCORS(h http.Handler, origin string) http.Handler {
+	if origin == "" {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", origin)
+		w.Header().Set("Access-Control-Expose-Headers", "Retry-After, X-Request-Id, X-Ratelimit-Remaining-Minute")
+		if r.Method == http.MethodOptions {
+			w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
+			w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Authorization, X-Api-Key, Accept")
+			w.Header().Set("Access-Control-Max-Age", "600")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 func isLoopback(host string) bool {

@@ -1,17 +1,43 @@
 Unicode true
 
-; Murmur installer, built by `wails build -nsis` on Windows. The Wails CLI writes
-; wails_tools.nsh beside this file at build time with the project's name, version
-; and the paths of the built binaries; this script only says what to install.
+; Murmur's installer, from Wails' NSIS template (v2.16.0): per-user, no
+; administrator rights, a Start-menu entry, an uninstaller, and the WebView2
+; bootstrapper when the runtime is missing.
+;
+; `make dist` (scripts/dist.sh windows) builds it on Linux with Debian's makensis:
+; it renders wails_tools.nsh from the pinned Wails module beside this file, puts
+; Wails' MicrosoftEdgeWebview2Setup.exe in tmp\ and passes
+;   -DARG_WAILS_AMD64_BINARY=murmur.exe   the cross-built app
+;   -DOUTFILE=...                         where the installer goes
+;   -DARG_FILE_VERSION=A.B.C.D            numeric version (MAJOR.MINOR.PATCH.COMMITS)
+;   -DARG_PRODUCT_VERSION=...             the git describe version
+; `wails build -nsis` on Windows works too (without the ARG_*_VERSION defines).
+
+; Before wails_tools.nsh, which only fills in what is not defined here.
+!define REQUEST_EXECUTION_LEVEL "user"
+!define WAILS_INSTALL_SCOPE "user"
+!define PRODUCT_EXECUTABLE "murmur.exe"
+!define UNINST_KEY_NAME "Murmur"
 
 !include "wails_tools.nsh"
 
-VIProductVersion "${INFO_PRODUCTVERSION}.0"
-VIFileVersion    "${INFO_PRODUCTVERSION}.0"
+!ifndef ARG_FILE_VERSION
+    !define ARG_FILE_VERSION "${INFO_PRODUCTVERSION}.0"
+!endif
+!ifndef ARG_PRODUCT_VERSION
+    !define ARG_PRODUCT_VERSION "${INFO_PRODUCTVERSION}"
+!endif
+!ifndef OUTFILE
+    !define OUTFILE "..\..\bin\${INFO_PROJECTNAME}-${ARCH}-installer.exe"
+!endif
+
+; Windows wants four numbers here; the strings carry the full version.
+VIProductVersion "${ARG_FILE_VERSION}"
+VIFileVersion    "${ARG_FILE_VERSION}"
 VIAddVersionKey "CompanyName"     "${INFO_COMPANYNAME}"
 VIAddVersionKey "FileDescription" "${INFO_PRODUCTNAME} Installer"
-VIAddVersionKey "ProductVersion"  "${INFO_PRODUCTVERSION}"
-VIAddVersionKey "FileVersion"     "${INFO_PRODUCTVERSION}"
+VIAddVersionKey "ProductVersion"  "${ARG_PRODUCT_VERSION}"
+VIAddVersionKey "FileVersion"     "${ARG_FILE_VERSION}"
 VIAddVersionKey "LegalCopyright"  "${INFO_COPYRIGHT}"
 VIAddVersionKey "ProductName"     "${INFO_PRODUCTNAME}"
 
@@ -23,6 +49,7 @@ ManifestDPIAware true
 !define MUI_UNICON "..\icon.ico"
 !define MUI_FINISHPAGE_NOAUTOCLOSE
 !define MUI_ABORTWARNING
+!define MUI_FINISHPAGE_RUN "$INSTDIR\${PRODUCT_EXECUTABLE}"
 
 !insertmacro MUI_PAGE_WELCOME
 !insertmacro MUI_PAGE_DIRECTORY
@@ -32,12 +59,12 @@ ManifestDPIAware true
 !insertmacro MUI_LANGUAGE "English"
 
 Name "${INFO_PRODUCTNAME}"
-OutFile "..\..\bin\${INFO_PROJECTNAME}-${ARCH}-installer.exe"
-InstallDir "$PROGRAMFILES64\${INFO_COMPANYNAME}\${INFO_PRODUCTNAME}"
+OutFile "${OUTFILE}"
+InstallDir "$LOCALAPPDATA\Programs\${INFO_PRODUCTNAME}"
 ShowInstDetails show
 
 Function .onInit
-   !insertmacro wails.checkArchitecture
+    !insertmacro wails.checkArchitecture
 FunctionEnd
 
 Section
@@ -48,21 +75,24 @@ Section
     !insertmacro wails.files
 
     CreateShortcut "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
-    CreateShortCut "$DESKTOP\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
+    CreateShortcut "$DESKTOP\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
 
     !insertmacro wails.writeUninstaller
 SectionEnd
 
-; Uninstalling removes the program only. Conversations, settings and keys belong to
-; the user and stay where they are (the data, config and state folders, and the
-; Windows Credential Manager).
+; Uninstalling removes the program, its shortcuts and WebView2's cache. It
+; removes only the files it installed, never the folder's other contents, and
+; keeps what belongs to the user: conversations, settings and the log in
+; %LOCALAPPDATA%\murmur, and API keys in the Windows Credential Manager.
 Section "uninstall"
     !insertmacro wails.setShellContext
 
-    RMDir /r $INSTDIR
+    RMDir /r "$APPDATA\${PRODUCT_EXECUTABLE}" ; WebView2's data folder: a cache
 
+    Delete "$INSTDIR\${PRODUCT_EXECUTABLE}"
     Delete "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk"
     Delete "$DESKTOP\${INFO_PRODUCTNAME}.lnk"
 
     !insertmacro wails.deleteUninstaller
+    RMDir $INSTDIR
 SectionEnd

@@ -156,7 +156,7 @@ export async function copyText(text: string): Promise<boolean> {
   return false;
 }
 
-export { AttachmentsDroppedEvent, ConversationsChangedEvent } from './wire.gen';
+export { AttachmentsDroppedEvent, ConversationsChangedEvent, ElsewhereEvent } from './wire.gen';
 export type { AttachmentsDropped } from './wire.gen';
 
 /** Quits the app: the desktop window closes; the web shell has nothing to quit. */
@@ -214,6 +214,7 @@ export const api = {
   saveSettings: (s: Settings) => call<FieldError[] | null>(() => App.SaveSettings(s as view.Settings)),
   setKey: (providerId: string, key: string) => call<KeyStatus>(() => App.SetKey(providerId, key)),
   deleteKey: (providerId: string) => call<KeyStatus>(() => App.DeleteKey(providerId)),
+  rememberKeys: (remember: boolean) => call<SettingsView>(() => App.RememberKeys(remember)),
   keyStatus: (providerId: string) => call<KeyStatus>(() => App.KeyStatus(providerId)),
   listModels: (providerId: string) => call<string[]>(() => App.ListModels(providerId)),
   credits: (providerId: string) => call<Credits>(() => App.Credits(providerId)),

@@ -36,7 +36,13 @@ export interface AttachmentsDropped {
   error?: string;
 }
 
+export interface Elsewhere {
+  message: string;
+}
+
 /** The event that names conversations whose list entry changed (payload: their ids). */
 export const ConversationsChangedEvent = "conversations:changed";
 /** The event that hands the page files dropped on the desktop window (payload: AttachmentsDropped). */
 export const AttachmentsDroppedEvent = "attachments:dropped";
+/** The event that tells a browser tab another tab took Murmur's storage over (payload: Elsewhere). */
+export const ElsewhereEvent = "app:elsewhere";

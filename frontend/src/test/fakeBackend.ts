@@ -141,6 +141,7 @@ export function installFake(): Fake {
     report: { missing: false, migratedFrom: 0, newerVersion: false, problems: [], notes: [] },
     presets,
     keys: { swarms: { set: false, source: 'none', sessionOnly: false } },
+    keyStorage: { switchable: false, remembered: false },
   };
 
   const emitTo = (name: string, payload: unknown) => {
@@ -353,6 +354,9 @@ export function installFake(): Fake {
       const st = { set: false, source: 'none', sessionOnly: false };
       settings.keys[id] = st;
       return st;
+    },
+    RememberKeys: async () => {
+      throw { kind: ErrorKind.Invalid, message: 'This Murmur keeps keys in the system keychain; there is nothing to choose.' };
     },
     KeyStatus: async (id: string) => settings.keys[id] ?? { set: false, source: 'none', sessionOnly: false },
     ListModels: async (id: string) => {

@@ -7,6 +7,7 @@ export namespace view {
 	    Canceled = "canceled",
 	    Config = "config",
 	    Credits = "credits",
+	    Elsewhere = "elsewhere",
 	    Error = "error",
 	    Invalid = "invalid",
 	    InvalidRequest = "invalid_request",
@@ -639,6 +640,22 @@ export namespace view {
 	        this.reason = source["reason"];
 	    }
 	}
+	export class KeyStorage {
+	    switchable: boolean;
+	    remembered: boolean;
+	    warning?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new KeyStorage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.switchable = source["switchable"];
+	        this.remembered = source["remembered"];
+	        this.warning = source["warning"];
+	    }
+	}
 	export class LoadReport {
 	    missing: boolean;
 	    corruptPath?: string;
@@ -872,6 +889,7 @@ export namespace view {
 	    report: LoadReport;
 	    presets: Preset[];
 	    keys: Record<string, KeyStatus>;
+	    keyStorage: KeyStorage;
 	
 	    static createFrom(source: any = {}) {
 	        return new SettingsView(source);
@@ -883,6 +901,7 @@ export namespace view {
 	        this.report = this.convertValues(source["report"], LoadReport);
 	        this.presets = this.convertValues(source["presets"], Preset);
 	        this.keys = this.convertValues(source["keys"], KeyStatus, true);
+	        this.keyStorage = this.convertValues(source["keyStorage"], KeyStorage);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -73,6 +73,16 @@ export class SettingsState {
     return st;
   }
 
+  /** In a browser: keep keys on this device (after the warning) or for the session only. */
+  async rememberKeys(remember: boolean): Promise<void> {
+    this.view = await api.rememberKeys(remember);
+  }
+
+  /** True in a browser, where keys last for the session unless remembered. */
+  get keysInBrowser(): boolean {
+    return this.view?.keyStorage?.switchable ?? false;
+  }
+
   async deleteKey(id: string): Promise<KeyStatus> {
     const st = await api.deleteKey(id);
     if (this.view) {

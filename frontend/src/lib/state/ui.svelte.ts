@@ -8,7 +8,7 @@ export interface Toast {
   action?: { label: string; run: () => void };
 }
 
-export type SettingsTab = 'providers' | 'defaults' | 'appearance';
+export type SettingsTab = 'providers' | 'defaults' | 'appearance' | 'browser';
 
 const sidebarKey = 'murmur.sidebar';
 const narrowQuery = '(max-width: 860px)';

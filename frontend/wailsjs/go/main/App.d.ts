@@ -50,6 +50,8 @@ export function RateLimits(arg1:string):Promise<view.RateLimits>;
 
 export function Regenerate(arg1:string,arg2:string):Promise<view.Started>;
 
+export function RememberKeys(arg1:boolean):Promise<view.SettingsView>;
+
 export function RenameConversation(arg1:string,arg2:string):Promise<void>;
 
 export function SaveSettings(arg1:view.Settings):Promise<Array<view.FieldError>>;

@@ -98,6 +98,10 @@ export function Regenerate(arg1, arg2) {
   return window['go']['main']['App']['Regenerate'](arg1, arg2);
 }
 
+export function RememberKeys(arg1) {
+  return window['go']['main']['App']['RememberKeys'](arg1);
+}
+
 export function RenameConversation(arg1, arg2) {
   return window['go']['main']['App']['RenameConversation'](arg1, arg2);
 }

@@ -1,3 +1,7 @@
+// The renderer Murmur had before lib/render/ (commit 5c6fa6e, frontend/src/lib/markdown.ts),
+// kept unchanged as the benchmark's baseline: every frame renders the whole reply's
+// markdown, sanitises it and replaces its DOM. Not used by the app.
+//
 // Renders message text (markdown from a model, i.e. untrusted) to HTML.
 // markdown-it runs with raw HTML off; code fences are highlighted by a small
 // highlight.js core; $…$ and $$…$$ go through KaTeX with trust off and hard
@@ -8,7 +12,6 @@ import MarkdownIt from 'markdown-it';
 import type { MarkdownIt as Markdown, StateBlock, StateInline } from 'markdown-it';
 import DOMPurify from 'dompurify';
 import katex from 'katex';
-import 'katex/dist/katex.min.css';
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
 import c from 'highlight.js/lib/languages/c';
