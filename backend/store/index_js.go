@@ -43,8 +43,9 @@ var errNoIndex = errors.New("the web build keeps its index in the browser databa
 type index = idbIndex
 
 // catalogVersion is bumped whenever what the rows or texts hold changes; an
-// index of another version is rebuilt from the files.
-const catalogVersion = 1
+// index of another version is rebuilt from the files. (1: one record of
+// texts per conversation, no folded texts.)
+const catalogVersion = 2
 
 type idbIndex struct {
 	// db is the index's own connection to the store's database, closed
