@@ -111,8 +111,10 @@ serve-web: web
 
 # build/bin/murmur-server: the command line and `murmur serve` with the web
 # files built in, no window: static (CGO_ENABLED=0), no GTK or WebKit.
+# dist-server-bins builds it the same way for each Linux architecture.
+SERVER_BUILD := $(GO) build -tags server -trimpath -ldflags "$(LDFLAGS)"
 server: web
-	CGO_ENABLED=0 $(GO) build -tags server -trimpath -ldflags "$(LDFLAGS)" -o build/bin/murmur-server .
+	CGO_ENABLED=0 $(SERVER_BUILD) -o build/bin/murmur-server .
 	@ls -l build/bin/murmur-server
 
 # Regenerate the committed frontend/wailsjs bindings after changing App.
@@ -248,9 +250,11 @@ dist: deps tools frontend
 	VERSION=$(VERSION) scripts/dist.sh sums
 else
 # On Linux: the Linux archive and .deb, the Windows .exe and installer
-# (cross-built), the server archives once ./cmd/murmur-server exists.
-dist: deps-dist frontend
+# (cross-built), each with the web files (dist/web, rebuilt after the rm for
+# this VERSION), and the server archives, which have them built in.
+dist: deps-dist frontend-deps
 	rm -rf dist
+	$(MAKE) --no-print-directory web
 	$(MAKE) --no-print-directory binary
 	$(MAKE) --no-print-directory dist-server-bins
 	VERSION=$(VERSION) scripts/dist.sh linux
@@ -259,18 +263,15 @@ dist: deps-dist frontend
 	VERSION=$(VERSION) scripts/dist.sh sums
 endif
 
-# build/bin/murmur-server-linux-{amd64,arm64}: static, no GTK. Issue 13's
-# `make server` is to build these; until ./cmd/murmur-server exists there is
-# nothing to build and dist makes no server archives.
+# build/bin/murmur-server-linux-{amd64,arm64}: `make server`'s build for
+# each architecture, static, no GTK, the web files of dist/web built in.
 SERVER_ARCHS := amd64 arm64
 dist-server-bins:
-	@if [ -d cmd/murmur-server ]; then \
-	  for a in $(SERVER_ARCHS); do \
-	    echo "CGO_ENABLED=0 GOOS=linux GOARCH=$$a $(GO) build -o build/bin/murmur-server-linux-$$a ./cmd/murmur-server"; \
-	    CGO_ENABLED=0 GOOS=linux GOARCH=$$a $(GO) build -trimpath -ldflags "$(LDFLAGS)" \
-	      -o build/bin/murmur-server-linux-$$a ./cmd/murmur-server; \
-	  done; \
-	fi
+	@[[ -s $(WEB_DIR)/index.html && -s $(WEB_DIR)/murmur/widget.js ]] || \
+	  { echo "dist-server-bins: $(WEB_DIR) is missing or incomplete: run make web first"; exit 1; }
+	for a in $(SERVER_ARCHS); do \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=$$a $(SERVER_BUILD) -o build/bin/murmur-server-linux-$$a . || exit 1; \
+	done
 
 # Lintian, install and remove the .deb, unpack the archives, check the .exe
 # and the installer. Installs the .deb system-wide only as root on CI.

@@ -57,25 +57,46 @@ func openApp(ctx context.Context, a *App, p platform.Paths, log *slog.Logger, sh
 }
 
 // installedWebFiles finds the web app and widget (`make web`'s dist/web) a
-// package installed beside the binary: $MURMUR_WEB, then
-// <prefix>/share/murmur/web for a binary in <prefix>/bin. The desktop
-// binary does not embed them (they would make it a third larger); the
-// server build does. nil when there are none: `murmur serve` then serves
-// the API alone.
+// package installed beside the binary (see webDirs). The desktop binary
+// does not embed them (they would make it a third larger); the server build
+// does. nil when there are none: `murmur serve` then serves the API alone.
 func installedWebFiles() fs.FS {
-	var dirs []string
-	if d := os.Getenv("MURMUR_WEB"); d != "" {
-		dirs = append(dirs, d)
+	exe, err := os.Executable()
+	if err == nil {
+		exe, err = filepath.EvalSymlinks(exe)
 	}
-	if exe, err := os.Executable(); err == nil {
-		if exe, err = filepath.EvalSymlinks(exe); err == nil {
-			dirs = append(dirs, filepath.Join(filepath.Dir(exe), "..", "share", "murmur", "web"))
-		}
+	if err != nil {
+		exe = ""
 	}
-	for _, d := range dirs {
-		if fi, err := os.Stat(filepath.Join(d, "index.html")); err == nil && fi.Mode().IsRegular() {
-			return os.DirFS(d)
-		}
+	if d := findWebDir(webDirs(os.Getenv("MURMUR_WEB"), exe)); d != "" {
+		return os.DirFS(d)
 	}
 	return nil
+}
+
+// webDirs lists, in the order they are tried, the folders that may hold the
+// web files for the binary exe (a resolved path, or "" when unknown): env
+// ($MURMUR_WEB), then <exe dir>/web (the Windows installer puts them beside
+// murmur.exe), then <prefix>/share/murmur/web for a binary in <prefix>/bin
+// (the .deb and the Linux archive).
+func webDirs(env, exe string) []string {
+	var dirs []string
+	if env != "" {
+		dirs = append(dirs, env)
+	}
+	if exe != "" {
+		dir := filepath.Dir(exe)
+		dirs = append(dirs, filepath.Join(dir, "web"), filepath.Join(dir, "..", "share", "murmur", "web"))
+	}
+	return dirs
+}
+
+// findWebDir returns the first of dirs holding an index.html file, or "".
+func findWebDir(dirs []string) string {
+	for _, d := range dirs {
+		if fi, err := os.Stat(filepath.Join(d, "index.html")); err == nil && fi.Mode().IsRegular() {
+			return d
+		}
+	}
+	return ""
 }

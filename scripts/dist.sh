@@ -3,10 +3,13 @@
 # for the machine it is on; run them by hand only to redo one.
 #
 # Usage: VERSION=$(git describe --tags --always --dirty) scripts/dist.sh STEP
-#   linux    dist/murmur_<v>_linux_amd64.tar.gz and .deb from build/bin/murmur
+#   linux    dist/murmur_<v>_linux_amd64.tar.gz and .deb from build/bin/murmur,
+#            with dist/web in share/murmur/web
 #   windows  cross-builds murmur.exe with icon, manifest and version resources;
-#            dist/murmur_<v>_windows_amd64.exe and ..._installer.exe (NSIS)
-#   server   dist/murmur-server_<v>_linux_<arch>.tar.gz, once ./cmd/murmur-server exists
+#            dist/murmur_<v>_windows_amd64.exe and ..._installer.exe (NSIS),
+#            which installs dist/web as web\ beside murmur.exe
+#   server   dist/murmur-server_<v>_linux_<arch>.tar.gz from
+#            build/bin/murmur-server-linux-<arch> (make dist-server-bins)
 #   darwin   (on a Mac) dist/murmur_<v>_darwin_universal.zip holding Murmur.app
 #   sums     dist/SHA256SUMS over everything in dist/
 # <v> is the git describe output without its "v".
@@ -67,6 +70,21 @@ check_version() {
 # 1024 px source at build time.
 ICON_SIZES=(16 22 24 32 48 64 128 256 512)
 
+# stage_web DIR: the web app and the widget (make web's dist/web, every file
+# with its .br and .gz) copied to DIR, files 0644 and folders 0755, for
+# `murmur serve` to find beside the installed binary.
+WEB=dist/web
+stage_web() {
+  local f
+  for f in index.html murmur/widget.js murmur/murmur.wasm murmur/murmur.wasm.br murmur/widget.wasm murmur/wasm_exec.js; do
+    [[ -s "$WEB/$f" ]] || { echo "dist: $WEB/$f is missing: run make web first (make dist does)" >&2; exit 1; }
+  done
+  mkdir -p "$1"
+  cp -r "$WEB/." "$1/"
+  find "$1" -type d -exec chmod 0755 {} +
+  find "$1" -type f -exec chmod 0644 {} +
+}
+
 wails_dir() { "$GO" list -m -f '{{.Dir}}' github.com/wailsapp/wails/v2; }
 
 linux() {
@@ -86,6 +104,7 @@ linux() {
     convert build/appicon.png -resize "${s}x${s}" -strip -define png:exclude-chunks=date,time \
       "$t/share/icons/hicolor/${s}x${s}/apps/murmur.png"
   done
+  stage_web "$t/share/murmur/web"
   install -Dm644 README.md "$t/README.md"
   install -Dm644 LICENSE "$t/LICENSE"
   find "$t" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
@@ -95,7 +114,7 @@ linux() {
   local d="$stage/deb"
   install -Dm755 "$bin" "$d/usr/bin/murmur"
   mkdir -p "$d/usr/share"
-  cp -r "$t/share/applications" "$t/share/metainfo" "$t/share/icons" "$d/usr/share/"
+  cp -r "$t/share/applications" "$t/share/metainfo" "$t/share/icons" "$t/share/murmur" "$d/usr/share/"
   mkdir -p "$d/usr/share/man/man1" "$d/usr/share/doc/murmur"
   gzip -9n <build/linux/murmur.1 >"$d/usr/share/man/man1/murmur.1.gz"
   {
@@ -134,6 +153,33 @@ linux() {
     "$GO" run "$NFPM" package --config build/linux/nfpm.yaml --packager deb \
     --target "dist/${name}.deb" >/dev/null
   say "dist/${name}.deb (version $deb_version; depends $depends)"
+}
+
+# nsis_path ./a/b: "\a\b", a path under $INSTDIR\web as NSIS writes it ("."
+# is ""; "$" is NSIS's escape character).
+nsis_path() { local p=${1#.}; p=${p//\$/\$\$}; printf '%s' "${p//\//\\}"; }
+
+# web_nsh DIR: the NSIS macros that install DIR's files under $INSTDIR\web
+# (murmur.webFiles) and delete exactly those again, then their folders when
+# empty (murmur.deleteWebFiles).
+web_nsh() {
+  local dir=$1 f d
+  echo '!macro murmur.webFiles'
+  while read -r d; do
+    printf '    SetOutPath "$INSTDIR\\web%s"\n' "$(nsis_path "$d")"
+    while read -r f; do
+      printf '    File "%s"\n' "${f//\$/\$\$}"
+    done < <(find "$dir/$d" -mindepth 1 -maxdepth 1 -type f | sort)
+  done < <(cd "$dir" && find . -type d | sort)
+  echo '!macroend'
+  echo '!macro murmur.deleteWebFiles'
+  while read -r f; do
+    printf '    Delete "$INSTDIR\\web%s"\n' "$(nsis_path "$f")"
+  done < <(cd "$dir" && find . -type f | sort)
+  while read -r d; do
+    printf '    RMDir "$INSTDIR\\web%s"\n' "$(nsis_path "$d")"
+  done < <(cd "$dir" && find . -type d | sort -r)
+  echo '!macroend'
 }
 
 windows() {
@@ -175,7 +221,12 @@ windows() {
   "$release" render -version "$numeric" -o "$n/installer/wails_tools.nsh" \
     "$wails/pkg/buildassets/build/windows/installer/wails_tools.nsh"
   cp "$wails/internal/webview2runtime/MicrosoftEdgeWebview2Setup.exe" "$n/installer/tmp/"
+  # The web files, installed as web\ beside murmur.exe (where murmur serve
+  # looks): one File line each, and the uninstaller deletes exactly those.
+  stage_web "$n/web"
+  web_nsh "$n/web" >"$n/installer/web_files.nsh"
   # NSIS stores each file's time: the commit's, so the installer is reproducible.
+  find "$n/web" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
   touch -d "@$SOURCE_DATE_EPOCH" "$exe" "$n/installer/tmp/MicrosoftEdgeWebview2Setup.exe"
   # -WX: a warning fails the build.
   makensis -WX -V2 -INPUTCHARSET UTF8 \
@@ -183,21 +234,20 @@ windows() {
     "-DOUTFILE=$root/dist/${name}_installer.exe" \
     "-DARG_FILE_VERSION=$win_version" \
     "-DARG_PRODUCT_VERSION=$file_version" \
+    "-DARG_WEB_FILES=$n/installer/web_files.nsh" \
     "$n/installer/project.nsi"
   say "dist/${name}_installer.exe"
 }
 
 server() {
-  if [[ ! -d cmd/murmur-server ]]; then
-    say "no ./cmd/murmur-server on this branch yet (issue 13): no server archives"
-    return
-  fi
   for arch in amd64 arm64; do
     local bin="build/bin/murmur-server-linux-$arch"
     [[ -x "$bin" ]] || { echo "dist: $bin is missing: make dist-server-bins builds it" >&2; exit 1; }
+    if [[ $arch == amd64 && $(uname -m) == x86_64 ]]; then check_version "$bin"; fi
     local name="murmur-server_${file_version}_linux_${arch}"
     local t="$stage/server/$name"
     install -Dm755 "$bin" "$t/murmur-server"
+    install -Dm644 build/linux/murmur-serve.service "$t/murmur-serve.service"
     install -Dm644 README.md "$t/README.md"
     install -Dm644 LICENSE "$t/LICENSE"
     find "$t" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +

@@ -16,9 +16,11 @@ build_pkgs=(libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config gcc)
 test_pkgs=(xvfb xauth fonts-dejavu-core imagemagick xdotool dbus dbus-x11 gnome-keyring libsecret-tools chromium)
 # Packaging: icons (ImageMagick), dependencies (dpkg-shlibdeps), the Windows
 # installer (makensis), the checks of the .deb (lintian) and of the installer
-# (7z lists NSIS installers), and the desktop smoke test of the installed
-# package (the test set's X and D-Bus tools).
-dist_pkgs=(imagemagick dpkg-dev nsis lintian p7zip-full xvfb xauth fonts-dejavu-core xdotool dbus dbus-x11)
+# (7z lists NSIS installers), the desktop smoke test of the installed
+# package (the test set's X and D-Bus tools), and the checks of what the
+# packages' `murmur serve` sends (curl), that the server binary is static
+# (file) and of the example systemd unit (systemd-analyze, in systemd).
+dist_pkgs=(imagemagick dpkg-dev nsis lintian p7zip-full xvfb xauth fonts-dejavu-core xdotool dbus dbus-x11 curl file systemd)
 browser_pkgs=(chromium fonts-dejavu-core)
 
 need_cmd() {

@@ -11,6 +11,9 @@ Unicode true
 ;   -DOUTFILE=...                         where the installer goes
 ;   -DARG_FILE_VERSION=A.B.C.D            numeric version (MAJOR.MINOR.PATCH.COMMITS)
 ;   -DARG_PRODUCT_VERSION=...             the git describe version
+;   -DARG_WEB_FILES=web_files.nsh         the web app and widget (make web's
+;                                         dist/web), installed as web\ beside
+;                                         murmur.exe for `murmur serve`
 ; `wails build -nsis` on Windows works too (without the ARG_*_VERSION defines).
 
 ; Before wails_tools.nsh, which only fills in what is not defined here.
@@ -20,6 +23,9 @@ Unicode true
 !define UNINST_KEY_NAME "Murmur"
 
 !include "wails_tools.nsh"
+!ifdef ARG_WEB_FILES
+    !include "${ARG_WEB_FILES}"
+!endif
 
 !ifndef ARG_FILE_VERSION
     !define ARG_FILE_VERSION "${INFO_PRODUCTVERSION}.0"
@@ -73,6 +79,10 @@ Section
 
     SetOutPath $INSTDIR
     !insertmacro wails.files
+    !ifdef ARG_WEB_FILES
+        !insertmacro murmur.webFiles
+        SetOutPath $INSTDIR ; the shortcuts' working folder
+    !endif
 
     CreateShortcut "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
     CreateShortcut "$DESKTOP\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
@@ -90,6 +100,9 @@ Section "uninstall"
     RMDir /r "$APPDATA\${PRODUCT_EXECUTABLE}" ; WebView2's data folder: a cache
 
     Delete "$INSTDIR\${PRODUCT_EXECUTABLE}"
+    !ifdef ARG_WEB_FILES
+        !insertmacro murmur.deleteWebFiles
+    !endif
     Delete "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk"
     Delete "$DESKTOP\${INFO_PRODUCTNAME}.lnk"
 
