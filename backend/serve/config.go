@@ -78,9 +78,13 @@ type Config struct {
 	// total; MaxStreamsPerClient caps them per client address.
 	MaxStreams          int
 	MaxStreamsPerClient int
-	// MaxConns caps the open client connections; further ones wait in the
-	// listen queue. 0: no cap.
-	MaxConns int
+	// MaxConns caps the open client connections: at the cap, the connection
+	// idle the longest is closed for a new one, and when none is idle the new
+	// one waits in the listen queue. 0: no cap. MaxConnsPerClient caps them
+	// per client address (IPv6: per /64; trusted proxies are not capped): a
+	// client's connection over it is closed at once. 0: no cap.
+	MaxConns          int
+	MaxConnsPerClient int
 
 	// HeaderTimeout is how long the upstream may take before its response
 	// starts (headers and first body byte). The Swarms API runs its whole
@@ -138,6 +142,7 @@ func DefaultConfig() Config {
 		MaxStreams:          256,
 		MaxStreamsPerClient: 4,
 		MaxConns:            4096,
+		MaxConnsPerClient:   64,
 		HeaderTimeout:       10 * time.Minute,
 		IdleTimeout:         2 * time.Minute,
 		TotalTimeout:        20 * time.Minute,
@@ -235,6 +240,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxConns < 0 {
 		bad("--max-conns must not be negative (0 means no cap)")
+	}
+	if c.MaxConnsPerClient < 0 {
+		bad("--max-conns-per-client must not be negative (0 means no cap)")
 	}
 	if c.MaxHeaderBytes < 1024 {
 		bad("the header size limit must be at least 1KB")

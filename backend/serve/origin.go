@@ -18,10 +18,11 @@ const corsHeaders = "Content-Type, Accept, Authorization, X-Api-Key"
 // refusal, when not empty, is why the request is refused with 403.
 //
 // A request with an Origin header is accepted when that origin is on the
-// allow-list. One without is accepted with AllowNoOrigin, or when the browser
-// says it comes from a page of this very server (Sec-Fetch-Site: same-origin,
-// as for a same-origin GET, which carries no Origin) and the Host it was sent
-// to is an allowed origin's. Checking the Host keeps DNS rebinding out: a
+// allow-list. One without is accepted with AllowNoOrigin, or when the Host it
+// was sent to is an allowed origin's and the browser says it comes from a
+// page of this very server (Sec-Fetch-Site: same-origin, as for a same-origin
+// GET, which carries no Origin), or it is a GET without Fetch Metadata (what
+// a browser sends to a plain-HTTP origin that is not loopback). Checking the Host keeps DNS rebinding out: a
 // page of another site whose name now points here sends its own Host.
 func (s *Server) checkOrigin(r *http.Request) (acao, refusal string) {
 	values := r.Header.Values("Origin")
@@ -32,8 +33,18 @@ func (s *Server) checkOrigin(r *http.Request) (acao, refusal string) {
 		if s.cfg.AllowNoOrigin {
 			return "", ""
 		}
-		if r.Header.Get("Sec-Fetch-Site") == "same-origin" && s.hosts[normalizeHost(r.Host)] {
-			return "", ""
+		if s.hosts[normalizeHost(r.Host)] {
+			switch site := r.Header.Get("Sec-Fetch-Site"); {
+			case site == "same-origin":
+				return "", ""
+			case site == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+				// Browsers send no Fetch Metadata to a plain-HTTP origin
+				// that is not loopback (http://192.168.1.5:8080), and a
+				// same-origin GET carries no Origin: the web app's model
+				// list. A read that another site could trigger there
+				// gives it nothing it can read.
+				return "", ""
+			}
 		}
 		return "", "forbidden: requests without an Origin header are refused (start murmur serve with --allow-no-origin to accept them)"
 	}

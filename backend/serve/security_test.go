@@ -2,11 +2,13 @@ package serve
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httputil"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -142,6 +144,7 @@ func TestOrigins(t *testing.T) {
 		{"DNS rebinding: POST", map[string]string{"Origin": "http://evil.example:" + port, "Sec-Fetch-Site": "same-origin", "Host": "evil.example:" + port}, 403, ""},
 		{"same-origin claim for another origin", map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "same-origin"}, 403, ""},
 		{"cross-site fetch", map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}, 403, ""},
+		{"a POST without Origin or Fetch Metadata", map[string]string{"Origin": "", "Host": "www.example.org:8443"}, 403, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -161,6 +164,23 @@ func TestOrigins(t *testing.T) {
 			if c.status == 403 && !strings.Contains(detail(t, body), "forbidden") {
 				t.Errorf("403 body %s", body)
 			}
+		})
+	}
+	// The web app's model list on a plain-HTTP address that is not loopback:
+	// a same-origin GET with neither Origin nor Fetch Metadata.
+	e.up.Always("/v1/models", llmtest.JSON(200, llmtest.ModelList("m")))
+	for _, c := range []struct {
+		name   string
+		hdr    map[string]string
+		status int
+	}{
+		{"plain-HTTP same-origin GET", map[string]string{"Origin": "", "Host": "www.example.org:8443"}, 200},
+		{"GET without Origin to another Host", map[string]string{"Origin": "", "Host": "evil.example:" + port}, 403},
+		{"cross-site GET without Origin", map[string]string{"Origin": "", "Host": "www.example.org:8443", "Sec-Fetch-Site": "cross-site"}, 403},
+		{"same-site GET without Origin", map[string]string{"Origin": "", "Host": "www.example.org:8443", "Sec-Fetch-Site": "same-site"}, 403},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			expectStatus(t, e.do(t, "GET", "/v1/models", "", c.hdr), c.status)
 		})
 	}
 	before := e.up.Count(llmtest.ChatPath)
@@ -457,17 +477,11 @@ func TestSlowClients(t *testing.T) {
 			t.Errorf("status %d, want 431", resp.StatusCode)
 		}
 	})
-	t.Run("connection cap", func(t *testing.T) {
+	t.Run("connection cap: a new connection waits while none is idle", func(t *testing.T) {
 		e := newEnv(t, func(c *Config) { c.MaxConns = 1 })
 		holder := dial(t, e.addr)
-		io.WriteString(holder, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-		br := bufio.NewReader(holder)
-		if resp, err := http.ReadResponse(br, nil); err != nil {
-			t.Fatal(err)
-		} else {
-			resp.Body.Close()
-		}
-		// holder keeps its keep-alive connection, and so the only slot.
+		io.WriteString(holder, "GET /healthz HTTP/1.1\r\n") // a request begun, not finished
+		waitFor(t, "the holder to be accepted", func() bool { return openConns(e) == 1 })
 		conn := dial(t, e.addr)
 		io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 		cr := bufio.NewReader(conn)
@@ -486,6 +500,76 @@ func TestSlowClients(t *testing.T) {
 			t.Errorf("status %d", resp.StatusCode)
 		}
 	})
+	t.Run("connection cap: idle keep-alive connections make room", func(t *testing.T) {
+		// Clients that hold keep-alive connections idle (one request each,
+		// then nothing) cannot keep a new client out.
+		e := newEnv(t, func(c *Config) { c.MaxConns = 3 })
+		var holders []net.Conn
+		for i := 0; i < 3; i++ {
+			h := dial(t, e.addr)
+			io.WriteString(h, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+			resp, err := http.ReadResponse(bufio.NewReader(h), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			holders = append(holders, h)
+		}
+		waitFor(t, "three idle connections", func() bool { return idleConns(e) == 3 })
+		conn := dial(t, e.addr)
+		io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("a new client was kept out by idle connections: %v", err)
+		}
+		resp.Body.Close()
+		closed := 0
+		for _, h := range holders {
+			h.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+			if _, err := h.Read(make([]byte, 1)); err == io.EOF {
+				closed++
+			}
+		}
+		if closed != 1 {
+			t.Errorf("%d idle connections were closed for the new one, want 1", closed)
+		}
+	})
+	t.Run("connections per client", func(t *testing.T) {
+		e := newEnv(t, func(c *Config) { c.MaxConnsPerClient = 2 })
+		a, b := dial(t, e.addr), dial(t, e.addr)
+		waitFor(t, "two connections", func() bool { return openConns(e) == 2 })
+		third := dial(t, e.addr)
+		third.SetReadDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(third, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+		if n, err := third.Read(make([]byte, 1)); n != 0 || err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("a client's third connection over a cap of 2 was not closed: %d bytes, %v", n, err)
+		}
+		a.Close()
+		waitFor(t, "the slot to be released", func() bool { return openConns(e) == 1 })
+		fourth := dial(t, e.addr)
+		io.WriteString(fourth, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		fourth.SetReadDeadline(time.Now().Add(5 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(fourth), nil)
+		if err != nil {
+			t.Fatalf("the client was still refused after closing a connection: %v", err)
+		}
+		resp.Body.Close()
+		b.Close()
+		if !strings.Contains(e.logs.String(), "too many open") {
+			t.Errorf("the refusal was not logged: %s", e.logs.String())
+		}
+	})
+}
+
+func openConns(e *env) int {
+	n, _ := e.srv.conns.Load().counts()
+	return n
+}
+
+func idleConns(e *env) int {
+	_, n := e.srv.conns.Load().counts()
+	return n
 }
 
 func dial(t *testing.T, addr string) net.Conn {

@@ -15,9 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
-
-	"golang.org/x/net/netutil"
 
 	"murmur/backend/llm"
 )
@@ -40,6 +39,7 @@ type Server struct {
 	clientLimit *limiter
 	originLimit *limiter
 	streams     *streamCaps
+	conns       atomic.Pointer[connLimiter] // the listener Serve is serving
 	app, widget http.Handler
 	description []byte // /murmur/server.json
 	cert        *tls.Certificate
@@ -157,15 +157,19 @@ func (s *Server) Run(ctx context.Context) error {
 }
 
 // Serve serves on ln until ctx ends: with read-header, read, write and
-// keep-alive timeouts, a header size cap, a connection cap, and TLS when a
+// keep-alive timeouts, a header size cap, connection caps (in total and per
+// client, idle connections closed to make room), and TLS when a
 // certificate is configured. When ctx ends it stops accepting, gives the
 // requests in flight ShutdownTimeout to finish, then closes the rest. It
 // returns nil after a shutdown.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	if s.cfg.MaxConns > 0 {
-		ln = netutil.LimitListener(ln, s.cfg.MaxConns)
-	}
+	limiter := newConnLimiter(ln, s.cfg.MaxConns, s.cfg.MaxConnsPerClient, s.isTrusted, func(addr string) {
+		s.log.Debug("connection refused: this client has too many open", "client", addr, "cap", s.cfg.MaxConnsPerClient)
+	})
+	ln = limiter
+	s.conns.Store(limiter)
 	hs := &http.Server{
+		ConnState:         limiter.connState,
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 		ReadTimeout:       s.cfg.ReadTimeout,

@@ -172,7 +172,12 @@ func checkChat(body []byte, lim chatLimits) (chatRequest, []fieldError) {
 		if n, isNull, ok := v.integer(raw, "body", "max_loops"); ok {
 			switch {
 			case isNull:
-				out.member("max_loops", raw)
+				// A null asks for the provider's default, which this
+				// server's cap does not bound: with a cap it is left out
+				// (the provider then runs one loop).
+				if lim.maxLoops == 0 {
+					out.member("max_loops", raw)
+				}
 			case n < 1:
 				v.add([]any{"body", "max_loops"}, "greater_than_equal", "Input should be greater than or equal to 1")
 			case lim.maxLoops > 0 && n > int64(lim.maxLoops):

@@ -123,6 +123,10 @@ func TestForwardedBody(t *testing.T) {
 				`"max_completion_tokens":50,"user":"u1","max_loops":2}`},
 		{`{"model":"m","messages":[{"role":"system","content":null}],"max_tokens":null,"temperature":null}`,
 			`{"model":"m","messages":[{"role":"system","content":null}],"temperature":null,"max_tokens":100}`},
+		// A null max_loops asks for the provider's default, which the cap
+		// does not bound: it is left out.
+		{`{"model":"m","messages":[],"max_loops":null,"max_tokens":7}`,
+			`{"model":"m","messages":[],"max_tokens":7}`},
 	}
 	for i, c := range cases {
 		expectStatus(t, e.chat(t, c.in, nil), 200)
