@@ -312,10 +312,13 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 // AppCSP is the Content-Security-Policy of the web app's files (its worker
 // included, which compiles the WebAssembly core and calls the providers of
 // the user's settings: this server, or any https endpoint that allows it).
-// The page cannot be framed by another site.
+// The page cannot be framed by another site. A browser enforces this and the
+// page's own <meta> policy both, so this allows at least what the meta does
+// (a test reads frontend/index.html): https images, which a reply shows only
+// when the reader clicks "Load image", without a referrer.
 const AppCSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
-	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' https: http://127.0.0.1:* http://localhost:*; " +
-	"worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	"img-src 'self' data: blob: https:; font-src 'self' data:; connect-src 'self' https: http://127.0.0.1:* http://localhost:*; " +
+	"worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'; frame-ancestors 'none'"
 
 // badTarget explains a request target that is refused before routing:
 // anything but a plain origin-form path (absolute URLs, CONNECT authorities),

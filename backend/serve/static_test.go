@@ -4,6 +4,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -214,5 +218,41 @@ func TestServerStaticMounts(t *testing.T) {
 	}
 	if resp, _ := get("/murmur/widget.js", nil); resp.StatusCode != 404 {
 		t.Errorf("no widget: %d", resp.StatusCode)
+	}
+}
+
+// A browser enforces the header's policy and the page's <meta> policy both:
+// whatever the meta allows the app to load, the header must allow too, or it
+// breaks only when served by murmur serve (as "Load image" once did).
+func TestAppCSPAllowsWhatThePageAllows(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join("..", "..", "frontend", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`http-equiv="Content-Security-Policy"\s+content="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatal("frontend/index.html has no Content-Security-Policy meta tag")
+	}
+	parse := func(p string) map[string][]string {
+		out := map[string][]string{}
+		for _, d := range strings.Split(p, ";") {
+			f := strings.Fields(d)
+			if len(f) > 0 {
+				out[f[0]] = f[1:]
+			}
+		}
+		return out
+	}
+	meta, header := parse(string(m[1])), parse(AppCSP)
+	for directive, sources := range meta {
+		allowed, ok := header[directive]
+		if !ok {
+			allowed = header["default-src"]
+		}
+		for _, src := range sources {
+			if src != "'none'" && !slices.Contains(allowed, src) { // 'none' allows nothing
+				t.Errorf("the page's meta allows %s %s, the header's policy does not: %s", directive, src, AppCSP)
+			}
+		}
 	}
 }
