@@ -422,8 +422,9 @@ async function benchSearch(browser, page) {
   await withTrace(browser, page, async () => {
     await page.evaluate(() => performance.mark('murmur-search-start'));
     await page.evaluate(startRecording);
+    await page.evaluate(() => document.querySelector('input[aria-label="Search conversations"]').addEventListener('input', () => (window.__lastKey = performance.now())));
     await search.pressSequentially('lisbon', { delay: 120 });
-    const typed = await page.evaluate(() => performance.now());
+    const typed = await page.evaluate(() => window.__lastKey);
     await page.locator('ul[aria-label="Search results"] mark').first().waitFor();
     const shown = await page.evaluate(() => new Promise((res) => requestAnimationFrame(() => setTimeout(() => res(performance.now()), 0))));
     await page.keyboard.press('Escape');
