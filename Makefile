@@ -2,7 +2,7 @@
 #   make run     build and start the desktop app
 #   make test    every check CI runs
 #   make build   release binary in build/bin/
-#   make bench   Go benchmarks (the store also in Chromium) and the rendering benchmark in Chromium (bench-go, bench-ui)
+#   make bench   Go benchmarks (the store also in Chromium), the rendering and the long-list benchmarks in Chromium (bench-go, bench-ui, bench-lists)
 #   make dist    installable packages in dist/ (make dist-check checks them)
 
 SHELL := bash
@@ -34,7 +34,7 @@ WASM_PKGS := ./backend/...
 
 FRONTEND_STAMP := frontend/node_modules/.murmur-installed
 
-.PHONY: run build binary test bench bench-go bench-ui deps deps-test deps-dist deps-browser tools frontend frontend-deps \
+.PHONY: run build binary test bench bench-go bench-ui bench-lists deps deps-test deps-dist deps-browser tools frontend frontend-deps \
 	check-format vet cross-check cross-check-darwin go-test frontend-check frontend-test frontend-browser-test ui-test wasm \
 	wasm-test wasm-bench bindings-check smoke keyring-test bindings fake-api dist dist-server-bins dist-check web web-test \
 	serve-web server clean
@@ -219,7 +219,7 @@ smoke: $(BIN)
 keyring-test:
 	scripts/keyring-test.sh
 
-bench: bench-go bench-ui
+bench: bench-go bench-ui bench-lists
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./backend/...
@@ -230,6 +230,14 @@ bench-go:
 # against the old renderer in the same run (results in build/artifacts/bench-ui.json).
 bench-ui: deps-browser frontend-deps
 	cd frontend && npm run bench:ui
+
+# The whole app against the Go stand-in in Chromium (issue 11's "smooth at
+# any size"): a conversation of 2,000 messages opened from the list against
+# one of 20, the first paint of 10,000 conversations against 100, the 10,000
+# scrolled by wheel and flung, a search typed over them: paint times, long
+# tasks (wall and CPU time), late frames (build/artifacts/bench-lists.json).
+bench-lists: deps-browser frontend-deps
+	cd frontend && npm run bench:lists
 
 # A fake OpenAI-compatible API on loopback, to try Murmur without a key:
 #   make fake-api RATE=40 DELAY=5s   (DELAY mimics Swarms' silence before the first token)

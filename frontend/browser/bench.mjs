@@ -16,7 +16,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, serve } from './harness.mjs';
+import { cpuLongTasks, launch, serve } from './harness.mjs';
 
 const out = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../build/artifacts/bench-ui.json');
 
@@ -37,37 +37,6 @@ if (cases.length === 0) {
 }
 const site = await serve('render.html');
 const browser = await launch();
-
-/**
- * Long tasks on the page's main thread by thread (CPU) time, not wall time:
- * on a shared machine a task can take 50 ms of wall time with 5 ms of its own.
- */
-function cpuLongTasks(trace) {
-  const events = trace.traceEvents ?? trace;
-  const names = new Map(events.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args.name]));
-  const byThread = new Map();
-  for (const e of events) {
-    if (e.ph === 'X' && (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') && names.get(`${e.pid}:${e.tid}`) === 'CrRendererMain') {
-      const k = `${e.pid}:${e.tid}`;
-      if (!byThread.has(k)) {
-        byThread.set(k, []);
-      }
-      byThread.get(k).push(e);
-    }
-  }
-  // only the run itself: from the page's start mark to its settled mark
-  const at = (name) => events.find((e) => e.name === name)?.ts;
-  const from = at('murmur-run-start') ?? -Infinity;
-  const to = at('murmur-run-settled') ?? Infinity;
-  const tasks = ([...byThread.values()].sort((a, b) => b.length - a.length)[0] ?? []).filter((e) => e.ts >= from && e.ts < to);
-  const cpu = tasks.map((e) => (e.tdur ?? e.dur) / 1000);
-  return {
-    over50: cpu.filter((t) => t > 50).length,
-    maxMs: Math.round(Math.max(0, ...cpu)),
-    windowed: Number.isFinite(from) && Number.isFinite(to),
-    threadTime: tasks.some((e) => e.tdur !== undefined),
-  };
-}
 
 async function runOne(c, impl) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

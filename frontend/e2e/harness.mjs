@@ -56,8 +56,10 @@ export async function launch() {
 /**
  * Opens the app with the stand-in seeded as asked (see src/test/e2e-entry.ts):
  * { keys, conversations, messages, speed, given }. theme: 'light' | 'dark'.
+ * before: [fn, arg] pairs run as init scripts after the seed is set and
+ * before the stand-in reads it (the benchmark generates big seeds in the page).
  */
-export async function openApp(browser, url, { seed = {}, width = 1200, height = 800, theme = 'light' } = {}) {
+export async function openApp(browser, url, { seed = {}, width = 1200, height = 800, theme = 'light', before = [] } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, colorScheme: theme, reducedMotion: 'reduce' });
   const page = await context.newPage();
   const errors = [];
@@ -68,6 +70,9 @@ export async function openApp(browser, url, { seed = {}, width = 1200, height = 
   await page.addInitScript((s) => {
     window.__murmurE2E = s;
   }, seed);
+  for (const [fn, arg] of before) {
+    await page.addInitScript(fn, arg);
+  }
   await page.addInitScript({ path: fakeScript });
   await page.goto(url);
   await page.getByRole('main', { name: 'Conversation' }).waitFor();

@@ -267,6 +267,56 @@ describe('conversations', () => {
     await context.close();
   });
 
+  it('loads the next page of the list as it is scrolled with the wheel, past the first page', async () => {
+    const { page, errors, context } = await open({ seed: { keys: true, conversations: 250 } });
+    const list = page.getByRole('list', { name: 'Conversation list' });
+    await list.getByRole('button', { name: /^Conversation 1:/ }).waitFor();
+    const box = await list.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const last = list.getByRole('button', { name: /^Conversation 250:/ });
+    for (let i = 0; i < 200 && !(await last.isVisible()); i++) {
+      await page.mouse.wheel(0, 800);
+      await page.waitForTimeout(30);
+    }
+    assert.ok(await last.isVisible(), 'the last of 250 conversations is reached by scrolling alone');
+    clean(errors);
+    await context.close();
+  });
+
+  it('opens a long conversation at its end, after a short one and after another long one', async () => {
+    const convo = (id, title, n) => ({
+      id, title, createdAt: '2026-01-01T00:00:00Z', updatedAt: new Date().toISOString(), pinned: false, archived: false,
+      providerId: '', model: '', params: {},
+      messages: Array.from({ length: n }, (_, j) => ({
+        id: `${id}-${j}`, parentId: j ? `${id}-${j - 1}` : '', role: j % 2 ? 'assistant' : 'user',
+        content: `${title}, message ${j + 1}.\n\n${'A paragraph that takes a few lines to read. '.repeat(j % 5 + 1)}`,
+        reasoning: '', status: 'complete', createdAt: '2026-01-01T00:00:00Z', alternatives: [`${id}-${j}`], alternative: 0,
+        continuable: false, attachments: [],
+      })),
+    });
+    const given = [convo('s', 'Short one', 4), convo('a', 'Long one', 300), convo('b', 'Other long one', 300)];
+    const { page, pane, errors, context } = await open({ seed: { keys: true, given } });
+    const nav = page.getByRole('navigation', { name: 'Conversations' });
+    for (const [title, n] of [['Short one', 4], ['Long one', 300], ['Other long one', 300], ['Long one', 300]]) {
+      await nav.getByRole('button', { name: new RegExp(`^${title}`) }).click();
+      const last = pane.getByText(`${title}, message ${n}.`, { exact: true });
+      await last.waitFor();
+      await page.waitForFunction(
+        (t) => {
+          const el = [...document.querySelectorAll('section[aria-label="Messages"] article')].find((a) => a.textContent.includes(t));
+          const view = document.querySelector('section[aria-label="Messages"]')?.getBoundingClientRect();
+          const r = el?.getBoundingClientRect();
+          return r && view && r.bottom > view.top && r.top < view.bottom;
+        },
+        `${title}, message ${n}.`,
+        { timeout: 5000 },
+      );
+    }
+    await shot(page, 'long-conversation-end');
+    clean(errors);
+    await context.close();
+  });
+
   it('reopens the last conversation after a reload', async () => {
     const { page, errors, context } = await open({ seed: { keys: true, conversations: 3 } });
     await page.getByRole('button', { name: /^Conversation 3:/ }).click();

@@ -52,6 +52,8 @@ export class VirtualList {
 
   /** Mounts on the scroll element; returns the clean-up (use in $effect). */
   mount(): () => void {
+    // what the list holds now, not what it held when this was made
+    this.v.setOptions(this.options());
     const stop = this.v._didMount();
     this.v._willUpdate();
     this.sync(this.v);

@@ -214,17 +214,21 @@ export function installFake(): Fake {
 
   const app = {
     Info: async () => ({ name: 'Murmur', version: '9.9.9', shell: 'desktop' }),
+    // Summaries of the page asked for only, as Go's index does: the stand-in
+    // runs on the page's thread, and the benchmarks time that thread.
     ListConversations: async (filter: string, offset: number, limit: number) => {
       const all = [...conversations.values()]
         .filter((c) => filter === 'all' || (filter === 'archived') === c.archived)
-        .sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.updatedAt.localeCompare(a.updatedAt))
-        .map(summary);
-      const items = all.slice(offset, offset + limit);
+        .sort((a, b) => Number(b.pinned) - Number(a.pinned) || (b.updatedAt < a.updatedAt ? -1 : b.updatedAt > a.updatedAt ? 1 : 0));
+      const items = all.slice(offset, offset + limit).map(summary);
       return { items, total: all.length, more: offset + items.length < all.length };
     },
-    SearchConversations: async (q: string) => {
-      const items = [...conversations.values()]
-        .filter((c) => c.messages.some((m) => m.content.includes(q)))
+    SearchConversations: async (q: string, filter: string, offset: number, limit: number) => {
+      const found = [...conversations.values()].filter(
+        (c) => (filter === 'all' || (filter === 'archived') === c.archived) && c.messages.some((m) => m.content.includes(q)),
+      );
+      const items = found
+        .slice(offset, offset + limit)
         .map((c) => {
           const m = c.messages.find((x) => x.content.includes(q))!;
           const i = m.content.indexOf(q);
@@ -238,7 +242,7 @@ export function installFake(): Fake {
             ],
           };
         });
-      return { items, total: items.length, more: false, capped: false };
+      return { items, total: found.length, more: offset + items.length < found.length, capped: false };
     },
     GetConversation: async (id: string) => structuredClone(get(id)),
     NewConversation: async () => {

@@ -39,6 +39,8 @@ export class ConversationsState {
   private searchSeq = 0;
   private refreshing = false;
   private again = false;
+  /** A next page is on its way (the list asks on every scroll near its end). */
+  private loading = false;
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   /** The rows shown: items (or hits) minus pending deletions, with date groups. */
@@ -102,9 +104,10 @@ export class ConversationsState {
 
   /** Loads the next page (the list asks when scrolled near its end). */
   async loadMore(): Promise<void> {
-    if (!this.more) {
+    if (!this.more || this.loading) {
       return;
     }
+    this.loading = true;
     try {
       const page = await api.listConversations(this.filter, this.items.length, pageSize);
       const seen = new Set(this.items.map((c) => c.id));
@@ -113,6 +116,8 @@ export class ConversationsState {
       this.total = page.total;
     } catch (e) {
       this.error = toUIError(e);
+    } finally {
+      this.loading = false;
     }
   }
 
