@@ -2,7 +2,7 @@
 #   make run     build and start the desktop app
 #   make test    every check CI runs
 #   make build   release binary in build/bin/
-#   make bench   Go benchmarks (the store also in Chromium), the rendering and the long-list benchmarks in Chromium (bench-go, bench-ui, bench-lists)
+#   make bench   Go benchmarks (the store also in Chromium), the rendering, long-list and web-build benchmarks in Chromium (bench-go, bench-ui, bench-lists, bench-web)
 #   make dist    installable packages in dist/ (make dist-check checks them)
 
 SHELL := bash
@@ -34,7 +34,7 @@ WASM_PKGS := ./backend/...
 
 FRONTEND_STAMP := frontend/node_modules/.murmur-installed
 
-.PHONY: run build binary test bench bench-go bench-ui bench-lists deps deps-test deps-dist deps-browser tools frontend frontend-deps \
+.PHONY: run build binary test bench bench-go bench-ui bench-lists bench-web deps deps-test deps-dist deps-browser tools frontend frontend-deps \
 	check-format vet cross-check cross-check-darwin go-test frontend-check frontend-test frontend-browser-test ui-test wasm \
 	wasm-test wasm-bench bindings-check smoke keyring-test bindings fake-api dist dist-server-bins dist-check web web-test \
 	serve-web server clean
@@ -219,7 +219,7 @@ smoke: $(BIN)
 keyring-test:
 	scripts/keyring-test.sh
 
-bench: bench-go bench-ui bench-lists
+bench: bench-go bench-ui bench-lists bench-web
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./backend/...
@@ -238,6 +238,13 @@ bench-ui: deps-browser frontend-deps
 # tasks (wall and CPU time), late frames (build/artifacts/bench-lists.json).
 bench-lists: deps-browser frontend-deps
 	cd frontend && npm run bench:lists
+
+# The web build's budgets in Chromium (issues 12 and 13): bytes of a first
+# load, time to interactive cold and warm against the same page with the JS
+# stand-in instead of the Go core, the widget's loader and wasm sizes and
+# click-to-ready. Reports to build/artifacts/bench-web.json; asserts nothing.
+bench-web: web deps-browser
+	cd frontend && node e2e-web/bench.mjs
 
 # A fake OpenAI-compatible API on loopback, to try Murmur without a key:
 #   make fake-api RATE=40 DELAY=5s   (DELAY mimics Swarms' silence before the first token)
