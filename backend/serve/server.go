@@ -123,7 +123,7 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	desc := struct {
 		API    string   `json:"api"`
 		Models []string `json:"models"`
-	}{API: "/v1", Models: slices.Compact(append([]string{}, cfg.Models...))}
+	}{API: "v1", Models: slices.Compact(append([]string{}, cfg.Models...))}
 	s.description, _ = json.Marshal(desc)
 	if cfg.App != nil {
 		s.app = StaticHandler(cfg.App)

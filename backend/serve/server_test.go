@@ -254,7 +254,7 @@ func TestServerDescriptionNamesTheAPIAndModels(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.Models = []string{"gpt-4o-mini", "claude-sonnet-4-20250514"} })
 	resp := e.do(t, "GET", "/murmur/server.json", "", map[string]string{"Origin": ""})
 	body := expectStatus(t, resp, 200)
-	if body != `{"api":"/v1","models":["gpt-4o-mini","claude-sonnet-4-20250514"]}` {
+	if body != `{"api":"v1","models":["gpt-4o-mini","claude-sonnet-4-20250514"]}` {
 		t.Fatalf("server.json %s", body)
 	}
 	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {

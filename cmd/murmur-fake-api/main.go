@@ -60,19 +60,21 @@ func main() {
 	}
 }
 
-// handler puts the fake API under /v1 and, with web, the web files at /
+// handler puts the fake API under /v1 (and /murmur/v1) and, with web, the web files at /
 // with the server description murmur serve gives (/murmur/server.json), so
 // that the web app served from here uses this API without a key. With
 // cors, browsers from that origin may call the API.
 func handler(api http.Handler, web, cors string) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", withCORS(api, cors))
+	// Also under /murmur/v1/, where the page finds it from server.json.
+	mux.Handle("/murmur/v1/", http.StripPrefix("/murmur", withCORS(api, cors)))
 	mux.Handle("/health", api)
 	if web != "" {
 		mux.HandleFunc("GET /murmur/server.json", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Cache-Control", "no-store")
-			fmt.Fprint(w, `{"api":"/v1","models":["fake-model"]}`)
+			fmt.Fprint(w, `{"api":"v1","models":["fake-model"]}`)
 		})
 		mux.Handle("/", serve.StaticHandler(os.DirFS(web)))
 	}

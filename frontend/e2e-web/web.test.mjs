@@ -162,6 +162,25 @@ test('an endpoint that refuses this origin is told in words (CORS)', async () =>
   await context.close();
 });
 
+test('a link in a reply opens in a new tab after a confirmation, with no handle on the app and no referrer', async () => {
+  const { page, context } = await openWeb(browser, app.url);
+  await context.route('https://example.com/**', (r) => r.fulfill({ contentType: 'text/html', body: '<title>landed</title>' }));
+  await send(page, '/echo Read [the guide](https://example.com/guide?x=1) first.');
+  const reply = await replyDone(page);
+  const asked = [];
+  page.on('dialog', (d) => {
+    asked.push(d.message());
+    d.accept();
+  });
+  const opened = context.waitForEvent('page');
+  await reply.getByRole('link', { name: 'the guide' }).click();
+  const tab = await opened;
+  await tab.waitForURL('https://example.com/guide?x=1');
+  assert.match(asked.join('\n'), /https:\/\/example\.com\/guide\?x=1/, 'the full address was shown before opening');
+  assert.deepEqual(await tab.evaluate(() => [window.opener, document.referrer]), [null, '']);
+  await context.close();
+});
+
 test('a full quota shows an error, keeps the reply on screen and loses nothing saved', async () => {
   const fast = await startFake({ serveWeb: true, rate: 400 });
   after(() => fast.close());

@@ -61,10 +61,16 @@ export function answer(ask: Ask): Promise<unknown> {
       return pick(ask.payload.accept, ask.payload.multiple);
     case 'confirm':
       return Promise.resolve(window.confirm(`${ask.payload.title}\n\n${ask.payload.message}`));
-    case 'open-url':
-      // noopener: the new tab gets no handle on this page (window.open then
-      // returns null even when the tab opened).
-      window.open(ask.payload.url, '_blank', 'noopener,noreferrer');
+    case 'open-url': {
+      // A blank tab first, so that a tab the browser blocked is told apart
+      // (with noopener, window.open returns null even when it opened one);
+      // it loses its handle on this page before it goes to the link, and
+      // the page's referrer policy (no-referrer) sends no address along.
+      const tab = window.open('', '_blank');
+      if (!tab) return Promise.resolve(false);
+      tab.opener = null;
+      tab.location.replace(ask.payload.url);
       return Promise.resolve(true);
+    }
   }
 }

@@ -88,7 +88,9 @@ async function describeServer(base: URL): Promise<Pick<CoreConfig, 'server' | 's
     const d = (await r.json()) as { api?: unknown; models?: unknown };
     if (typeof d.api !== 'string') return {};
     const models = Array.isArray(d.models) ? d.models.filter((m): m is string => typeof m === 'string') : [];
-    return { server: new URL(d.api, base).href, serverModels: models };
+    // Relative to server.json (murmur/v1 beside it), so that a server
+    // mounted under a path (https://example.org/chat/) is reached there.
+    return { server: new URL(d.api, r.url).href, serverModels: models };
   } catch {
     return {};
   }
