@@ -13,7 +13,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"modernc.org/sqlite" // registers the "sqlite" driver (pure Go, FTS5)
@@ -235,35 +234,7 @@ func (s *Store) indexFiles(ctx context.Context, ix *sqlIndex, ids []string, know
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	jobs := make(chan string)
-	out := make(chan loaded, 64)
-	var wg sync.WaitGroup
-	for w := 0; w < max(1, runtime.GOMAXPROCS(0)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for id := range jobs {
-				if c, st, ok := s.load(id); ok {
-					select {
-					case out <- loaded{c, st}:
-					case <-ctx.Done():
-						return
-					}
-				}
-			}
-		}()
-	}
-	go func() {
-		defer close(jobs)
-		for _, id := range ids {
-			select {
-			case jobs <- id:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(out) }()
+	out := s.loadFiles(ctx, ids, max(1, runtime.GOMAXPROCS(0)))
 
 	const batch = 256
 	n := 0

@@ -596,35 +596,7 @@ func (s *Store) indexFiles(ctx context.Context, ix *idbIndex, ids []string, know
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	jobs := make(chan string)
-	out := make(chan loaded, 64)
-	var wg sync.WaitGroup
-	for w := 0; w < 4; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for id := range jobs {
-				if c, st, ok := s.load(id); ok {
-					select {
-					case out <- loaded{c, st}:
-					case <-ctx.Done():
-						return
-					}
-				}
-			}
-		}()
-	}
-	go func() {
-		defer close(jobs)
-		for _, id := range ids {
-			select {
-			case jobs <- id:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(out) }()
+	out := s.loadFiles(ctx, ids, 4)
 	const batch = 64
 	n := 0
 	var pending []loaded

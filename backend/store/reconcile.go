@@ -155,3 +155,40 @@ type loaded struct {
 	c  *conversation.Conversation
 	st fileStat
 }
+
+// loadFiles reads the conversations of ids with workers goroutines and sends
+// those it can read on the channel it returns, which is closed when all are
+// read or ctx ends (cancel ctx to stop early). A file that cannot be read
+// is left out: load has quarantined or reported it.
+func (s *Store) loadFiles(ctx context.Context, ids []string, workers int) <-chan loaded {
+	jobs := make(chan string)
+	out := make(chan loaded, 64)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range jobs {
+				if c, st, ok := s.load(id); ok {
+					select {
+					case out <- loaded{c, st}:
+					case <-ctx.Done():
+						return
+					}
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, id := range ids {
+			select {
+			case jobs <- id:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(out) }()
+	return out
+}
