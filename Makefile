@@ -151,7 +151,8 @@ cross-check:
 	echo "cross-check: $$(ls "$$tmp" | wc -l) test binaries link for windows/amd64"
 
 # macOS shares the unix files Linux checks; vetting it compiles SQLite for
-# darwin (almost three minutes cold), so it is not part of make test.
+# darwin (almost three minutes cold), so it is not part of make test: CI
+# (.ci/run) runs it after make dist-check.
 cross-check-darwin:
 	GOOS=darwin GOARCH=arm64 $(GO) vet -trimpath ./...
 
