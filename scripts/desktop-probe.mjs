@@ -3,9 +3,10 @@
 // desktop app from outside: the conversations it stored (the files under
 // $XDG_DATA_HOME/murmur, see backend/store) and its processes (/proc).
 //
-//   desktop-probe.mjs reply DATA API PROMPT TIMEOUT_MS
-//       waits until a stored conversation holds PROMPT and, answering it, the
-//       complete reply the fake API gives that prompt (asked without stream)
+//   desktop-probe.mjs reply DATA API PROMPT TIMEOUT_MS [COUNT]
+//       waits until a stored conversation (COUNT of them) holds PROMPT and,
+//       answering it, the complete reply the fake API gives that prompt
+//       (asked without stream)
 //   desktop-probe.mjs attachment DATA PROMPT FILE
 //       checks the message PROMPT refers to FILE as an attachment, stored once
 //       under its content id, and that the conversation file does not hold it
@@ -54,16 +55,19 @@ function textOf(content) {
   return '';
 }
 
-/** The user message holding prompt, its conversation and the reply to it, if any. */
-function findPrompt(data, prompt) {
+/** Every user message holding prompt, with its conversation and the reply to it, if any. */
+function findPrompts(data, prompt) {
+  const out = [];
   for (const c of conversations(data)) {
-    const user = (c.messages ?? []).find((m) => m.role === 'user' && textOf(m.content) === prompt);
-    if (!user) continue;
-    const reply = c.messages.filter((m) => m.role === 'assistant' && m.parent_id === user.id).at(-1);
-    return { conv: c, user, reply };
+    for (const user of (c.messages ?? []).filter((m) => m.role === 'user' && textOf(m.content) === prompt)) {
+      const reply = c.messages.filter((m) => m.role === 'assistant' && m.parent_id === user.id).at(-1);
+      out.push({ conv: c, user, reply });
+    }
   }
-  return null;
+  return out;
 }
+
+const findPrompt = (data, prompt) => findPrompts(data, prompt)[0] ?? null;
 
 async function expectedReply(api, prompt) {
   const res = await fetch(`${api}/chat/completions`, {
@@ -75,19 +79,23 @@ async function expectedReply(api, prompt) {
   return (await res.json()).choices[0].message.content;
 }
 
-async function reply(data, api, prompt, timeoutMs) {
+async function reply(data, api, prompt, timeoutMs, count = '1') {
   const want = await expectedReply(api, prompt);
   const deadline = Date.now() + Number(timeoutMs);
   let seen = 'no stored conversation holds the prompt';
   for (;;) {
-    const f = findPrompt(data, prompt);
+    const found = findPrompts(data, prompt);
+    const done = found.filter((f) => f.reply?.status === 'complete' && textOf(f.reply.content) === want);
+    if (done.length >= Number(count)) {
+      const f = done.at(-1);
+      console.log(`${f.conv.id}: reply complete, ${want.length} characters, as the fake API streamed it`);
+      return;
+    }
+    const f = found.find((x) => !done.includes(x));
+    if (found.length < Number(count) && !f) seen = `${found.length} of ${count} stored conversations hold the prompt`;
     if (f && !f.reply) seen = `conversation ${f.conv.id} holds the prompt but no reply to it`;
     if (f?.reply) {
       const got = textOf(f.reply.content);
-      if (f.reply.status === 'complete' && got === want) {
-        console.log(`${f.conv.id}: reply complete, ${got.length} characters, as the fake API streamed it`);
-        return;
-      }
       seen = `the reply is ${f.reply.status} with ${got.length} of ${want.length} characters` +
         (f.reply.status === 'complete' ? `; it differs from the fake's: ${JSON.stringify(got.slice(0, 200))}` : '') +
         (f.reply.error ? `; error: ${f.reply.error.message}` : '');
@@ -223,10 +231,10 @@ function report(samplesFile, marksFile, idleFile, afterFile, out) {
   const idle = JSON.parse(readFileSync(idleFile, 'utf8'));
   const after = JSON.parse(readFileSync(afterFile, 'utf8'));
   const keys = ['webMain', 'web', 'app', 'network', 'other', 'xvfb'];
-  const streams = marks.streams.map(({ start, end, tokens }) => {
+  const streams = marks.streams.map(({ start, end, tokens, pssKBAfter }) => {
     const third = (end - start) / 3;
     const cut = [start, start + third, end - third, end];
-    const row = { seconds: (end - start) / 1000, tokens, tokensPerSecond: tokens / ((end - start) / 1000) };
+    const row = { seconds: (end - start) / 1000, tokens, tokensPerSecond: tokens / ((end - start) / 1000), pssMiBRightAfter: pssKBAfter / 1024 };
     for (const k of keys) {
       row[k] = {
         whole: percent(samples, k, start, end),
@@ -255,6 +263,7 @@ function report(samplesFile, marksFile, idleFile, afterFile, out) {
     console.log(`  ${i + 1}     ${String(s.tokens).padStart(5)} ${f(s.tokensPerSecond, 0)} |         ${f(s.webMain.firstThird)} ${f(s.webMain.lastThird)}  ${f(s.webMain.lastOverFirst, 2)}    | ${f(s.web.whole)} ${f(s.app.whole)} ${f(s.network.whole)} ${f(s.other.whole)} ${f(s.xvfb.whole)}`);
   });
   const p = result.pssMiB;
+  console.log(`PSS right after each stream (MiB): ${streams.map((s) => s.pssMiBRightAfter.toFixed(0)).join(', ')}`);
   console.log(`PSS of murmur and its WebKit processes: idle ${p.idle.toFixed(0)} MiB, after ${streams.length} streams ${p.afterStreams.toFixed(0)} MiB (${p.difference >= 0 ? '+' : ''}${p.difference.toFixed(0)} MiB)`);
   console.log(`  idle by process (MiB): ${Object.entries(p.idleByProcess).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
   console.log(`  after by process (MiB): ${Object.entries(p.afterByProcess).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
