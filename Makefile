@@ -2,7 +2,8 @@
 #   make run     build and start the desktop app
 #   make test    every check CI runs
 #   make build   release binary in build/bin/
-#   make bench   Go benchmarks (the store also in Chromium), the rendering, long-list and web-build benchmarks in Chromium (bench-go, bench-ui, bench-lists, bench-web)
+#   make bench   Go benchmarks (the store also in Chromium); in Chromium the rendering, long-list and web-build
+#                benchmarks; the desktop app's CPU and memory (bench-go, bench-ui, bench-lists, bench-web, bench-desktop)
 #   make dist    installable packages in dist/ (make dist-check checks them)
 
 SHELL := bash
@@ -34,9 +35,9 @@ WASM_PKGS := ./backend/...
 
 FRONTEND_STAMP := frontend/node_modules/.murmur-installed
 
-.PHONY: run build binary test bench bench-go bench-ui bench-lists bench-web deps deps-test deps-dist deps-browser tools frontend frontend-deps \
+.PHONY: run build binary test bench bench-go bench-ui bench-lists bench-web bench-desktop deps deps-test deps-dist deps-browser tools frontend frontend-deps \
 	check-format vet cross-check cross-check-darwin go-test frontend-check frontend-test frontend-browser-test ui-test wasm \
-	wasm-test wasm-bench bindings-check smoke keyring-test bindings fake-api dist dist-server-bins dist-check web web-test \
+	wasm-test wasm-bench bindings-check smoke keyring-test desktop-e2e bench-desktop fake-api-bin bindings fake-api dist dist-server-bins dist-check web web-test \
 	serve-web server clean
 
 ## ---- set-up -------------------------------------------------------------
@@ -127,7 +128,7 @@ bindings: tools frontend-deps
 test: deps-test tools frontend
 	$(MAKE) --no-print-directory check-format vet cross-check go-test frontend-check frontend-test frontend-browser-test ui-test wasm wasm-test web-test bindings-check
 	$(MAKE) --no-print-directory binary
-	$(MAKE) --no-print-directory smoke keyring-test
+	$(MAKE) --no-print-directory smoke desktop-e2e keyring-test
 
 check-format:
 	@bad=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go')); \
@@ -220,7 +221,19 @@ smoke: $(BIN)
 keyring-test:
 	scripts/keyring-test.sh
 
-bench: bench-go bench-ui bench-lists bench-web
+# The fake API the desktop runs talk to (cmd/murmur-fake-api).
+FAKE_API_BIN := build/bin/murmur-fake-api
+fake-api-bin:
+	$(GO) build -o $(FAKE_API_BIN) ./cmd/murmur-fake-api
+
+# The real binary under Xvfb as a user drives it (xdotool): a prompt typed
+# and sent, its streamed reply found in the stored conversation, an image
+# attached through the GTK file dialog, Ctrl+Q. Screenshot:
+# build/artifacts/desktop-e2e.png.
+desktop-e2e: $(BIN) fake-api-bin
+	scripts/desktop-e2e.sh $(BIN) $(FAKE_API_BIN)
+
+bench: bench-go bench-ui bench-lists bench-web bench-desktop
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./backend/...
@@ -246,6 +259,14 @@ bench-lists: deps-browser frontend-deps
 # click-to-ready. Reports to build/artifacts/bench-web.json; asserts nothing.
 bench-web: web deps-browser
 	cd frontend && node e2e-web/bench.mjs
+
+# The desktop app's CPU (per process, the web process's main thread apart,
+# Xvfb's software painting apart) while it streams 3,500 tokens at 100/s,
+# and its memory (PSS) idle and after three streams, from /proc under Xvfb
+# (results in build/artifacts/bench-desktop.json).
+bench-desktop: deps-test frontend fake-api-bin
+	$(MAKE) --no-print-directory binary
+	scripts/bench-desktop.sh $(BIN) $(FAKE_API_BIN)
 
 # A fake OpenAI-compatible API on loopback, to try Murmur without a key:
 #   make fake-api RATE=40 DELAY=5s   (DELAY mimics Swarms' silence before the first token)

@@ -2,6 +2,7 @@ package llm
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -98,5 +99,46 @@ func TestDevServerSideEndpoints(t *testing.T) {
 	comp, err := c.Complete(context.Background(), p, "k", userRequest("tell me something"))
 	if err != nil || len(strings.Fields(comp.Text())) < 5 {
 		t.Fatalf("scripted answer %q %v", comp.Text(), err)
+	}
+}
+
+// "/long N" streams exactly N tokens (what make bench-desktop asks for), the
+// same text a request without stream gets, and refuses a count it cannot give.
+func TestDevServerLongTakesATokenCount(t *testing.T) {
+	c, p := devFixture(t, L.DevConfig{TokensPerSecond: 1e6})
+	for _, n := range []int{1, 3500, 9000} {
+		prompt := fmt.Sprintf("/long %d", n)
+		s, err := c.Stream(context.Background(), p, "k", userRequest(prompt))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		tokens := 0
+		for s.Next() {
+			if e := s.Current(); e.Kind == EventContent {
+				tokens++
+				b.WriteString(e.Text)
+			}
+		}
+		if s.Err() != nil || tokens != n {
+			t.Fatalf("%s: streamed %d tokens, err %v", prompt, tokens, s.Err())
+		}
+		whole, err := c.Complete(context.Background(), p, "k", userRequest(prompt))
+		if err != nil || whole.Text() != b.String() {
+			t.Fatalf("%s: the answer without stream differs (%d vs %d bytes), err %v", prompt, len(whole.Text()), b.Len(), err)
+		}
+		if n >= 3500 && (!strings.Contains(b.String(), "```go") || !strings.Contains(b.String(), "| alpha | 1 |")) {
+			t.Fatalf("%s: the long answer lacks the code block or the table", prompt)
+		}
+	}
+	plain, err := c.Complete(context.Background(), p, "k", userRequest("/long"))
+	if err != nil || !strings.HasPrefix(plain.Text(), "Paragraph 1. ") || !strings.Contains(plain.Text(), "Paragraph 60. ") {
+		t.Fatalf("/long without a count: %v", err)
+	}
+	for _, bad := range []string{"/long zero", "/long 0", "/long 200001"} {
+		_, err := c.Complete(context.Background(), p, "k", userRequest(bad))
+		if e := asError(t, err); e.Kind != KindInvalidRequest || !strings.Contains(e.Error(), "number of tokens") {
+			t.Errorf("%s: %v", bad, e)
+		}
 	}
 }

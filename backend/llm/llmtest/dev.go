@@ -30,7 +30,8 @@ type DevConfig struct {
 // /v1/rate/limits and /health. A prompt starting with a command changes the
 // reply: "/error 401|402|403|422|429|500" answers with that error,
 // "/think" streams reasoning first, "/cut" ends the stream mid-answer,
-// "/long" streams a long answer, "/echo text" repeats the text.
+// "/long" streams a long answer (about 2,000 tokens; "/long N": exactly N
+// tokens, at most MaxLongTokens), "/echo text" repeats the text.
 func NewDevHandler(cfg DevConfig) http.Handler {
 	if cfg.TokensPerSecond <= 0 {
 		cfg.TokensPerSecond = 40
@@ -114,6 +115,12 @@ func (d *devServer) chat(w http.ResponseWriter, r *http.Request) {
 	if cmd == "/error" {
 		d.errorReply(w, strings.TrimSpace(arg))
 		return
+	}
+	if cmd == "/long" && strings.TrimSpace(arg) != "" {
+		if n, err := strconv.Atoi(strings.TrimSpace(arg)); err != nil || n < 1 || n > MaxLongTokens {
+			writeJSON(w, 422, fmt.Sprintf(`{"detail":[{"loc":["body","messages"],"msg":"/long takes a number of tokens from 1 to %d","type":"value_error"}]}`, MaxLongTokens))
+			return
+		}
 	}
 	answer, reasoning, cut := scriptedAnswer(cmd, arg, prompt)
 	if !wait(r.Context(), d.cfg.FirstByteDelay) {
@@ -249,15 +256,39 @@ func scriptedAnswer(cmd, arg, prompt string) (answer, reasoning string, cut bool
 	case "/cut":
 		return answers[3], "", true
 	case "/long":
-		var b strings.Builder
-		for i := 1; i <= 60; i++ {
-			b.WriteString("Paragraph " + strconv.Itoa(i) + ". " + answers[i%len(answers)] + "\n\n")
+		if n, err := strconv.Atoi(strings.TrimSpace(arg)); err == nil {
+			return longAnswer(n), "", false
 		}
-		return b.String(), "", false
+		return longParagraphs(60), "", false
 	}
 	h := fnv.New32a()
 	h.Write([]byte(prompt))
 	return answers[h.Sum32()%uint32(len(answers))], "", false
+}
+
+// MaxLongTokens bounds the length "/long N" asks for.
+const MaxLongTokens = 200_000
+
+// longParagraphs is n numbered paragraphs of the canned answers in turn
+// (prose, a list with a code block, a table).
+func longParagraphs(n int) string {
+	answers := devAnswers()
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		b.WriteString("Paragraph " + strconv.Itoa(i) + ". " + answers[i%len(answers)] + "\n\n")
+	}
+	return b.String()
+}
+
+// longAnswer is the first n tokens of as many paragraphs as that takes.
+func longAnswer(n int) string {
+	paragraphs := 60
+	tokens := splitTokens(longParagraphs(paragraphs))
+	for len(tokens) < n {
+		paragraphs *= 2
+		tokens = splitTokens(longParagraphs(paragraphs))
+	}
+	return strings.Join(tokens[:n], "")
 }
 
 // splitTokens cuts text into word-sized pieces that join back to it.
