@@ -50,6 +50,7 @@ func BenchmarkProxyStreams500(b *testing.B) {
 	cfg.AllowNoOrigin = true
 	cfg.Rate, cfg.OriginRate = Rate{}, Rate{}
 	cfg.MaxStreams, cfg.MaxStreamsPerClient = 2*benchStreams, 2*benchStreams
+	cfg.MaxConnsPerClient = 0 // every stream comes from this one address
 	srv, err := New(cfg, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
