@@ -289,7 +289,7 @@ for a in "${server_archs[@]}"; do
   sname="murmur-server_${file_version}_linux_${a}"
   sarchive="dist/$sname.tar.gz"
   got=$(tar -tzf "$sarchive" | grep -v '/$' | sort)
-  want=$(printf '%s\n' "$sname/LICENSE" "$sname/README.md" "$sname/murmur-server" "$sname/murmur-serve.service" | sort)
+  want=$(printf '%s\n' "$sname/LICENSE" "$sname/README.md" "$sname/murmur-server" "$sname/murmur-serve.service" "$sname/serve.md" | sort)
   [[ "$got" == "$want" ]] || fail "$sarchive holds
 $got
 want

@@ -248,6 +248,7 @@ server() {
     local t="$stage/server/$name"
     install -Dm755 "$bin" "$t/murmur-server"
     install -Dm644 build/linux/murmur-serve.service "$t/murmur-serve.service"
+    install -Dm644 docs/serve.md "$t/serve.md"
     install -Dm644 README.md "$t/README.md"
     install -Dm644 LICENSE "$t/LICENSE"
     find "$t" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +

@@ -27,7 +27,7 @@ need_cmd() {
   command -v "$1" >/dev/null 2>&1 || { echo "install-deps: $1 is required: $2" >&2; exit 1; }
 }
 
-need_cmd go "install Go 1.25 or newer from https://go.dev/dl/"
+need_cmd go "install Go 1.26 or newer from https://go.dev/dl/"
 need_cmd node "install Node.js 20 or newer from https://nodejs.org/"
 need_cmd npm "install npm (it comes with Node.js)"
 node_major=$(node -p 'process.versions.node.split(".")[0]')

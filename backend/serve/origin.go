@@ -46,7 +46,9 @@ func (s *Server) checkOrigin(r *http.Request) (acao, refusal string) {
 				return "", ""
 			}
 		}
-		return "", "forbidden: requests without an Origin header are refused (start murmur serve with --allow-no-origin to accept them)"
+		return "", fmt.Sprintf("forbidden: this request has no Origin header and %s is not an allowed origin's address: "+
+			"for the web app opened at that address, list it with --allow-origin (e.g. --allow-origin https://%s); "+
+			"for scripts and other servers, --allow-no-origin", printable(r.Host), printable(r.Host))
 	}
 	if n, err := normalizeOrigin(values[0]); err == nil && s.origins[n] {
 		return n, ""

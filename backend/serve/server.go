@@ -228,6 +228,10 @@ func (s *Server) logStart(addr net.Addr) {
 	if len(s.limits.modelList) == 0 {
 		s.log.Warn("every model of the provider may be used: limit them with --models")
 	}
+	if s.app == nil && s.widget == nil {
+		s.log.Warn("no web files were found: the API works, the web app and the widget answer 404 " +
+			"(install a package that has them, use murmur-server, or point MURMUR_WEB at make web's dist/web)")
+	}
 	if s.cert == nil {
 		if tcp, ok := addr.(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
 			s.log.Warn("serving plain HTTP on a public address: put a TLS reverse proxy in front or give --tls-cert and --tls-key")

@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"murmur/backend/llm"
@@ -189,8 +190,20 @@ func TestStartWarnings(t *testing.T) {
 	}
 	srv.logStart(&net.TCPAddr{IP: net.IPv4(192, 0, 2, 1), Port: 8080})
 	out := logs.String()
-	if !strings.Contains(out, "every model of the provider may be used") || !strings.Contains(out, "plain HTTP on a public address") {
+	if !strings.Contains(out, "every model of the provider may be used") || !strings.Contains(out, "plain HTTP on a public address") ||
+		!strings.Contains(out, "no web files were found") {
 		t.Errorf("warnings: %s", out)
+	}
+
+	// With web files and models, neither warning.
+	logs = syncBuffer{}
+	cfg.Models, cfg.App = []string{"m"}, fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}}
+	if srv, err = New(cfg, slog.New(slog.NewTextHandler(&logs, nil))); err != nil {
+		t.Fatal(err)
+	}
+	srv.logStart(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080})
+	if out := logs.String(); strings.Contains(out, "level=WARN") {
+		t.Errorf("warnings with models and web files on loopback: %s", out)
 	}
 }
 
