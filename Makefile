@@ -3,7 +3,8 @@
 #   make test    every check CI runs
 #   make build   release binary in build/bin/
 #   make bench   Go benchmarks (the store also in Chromium); in Chromium the rendering, long-list and web-build
-#                benchmarks; the desktop app's CPU and memory (bench-go, bench-ui, bench-lists, bench-web, bench-desktop)
+#                benchmarks; the page's memory; the desktop app's CPU and memory (bench-go, bench-ui, bench-lists, bench-memory,
+#                bench-web, bench-desktop)
 #   make dist    installable packages in dist/ (make dist-check checks them)
 
 SHELL := bash
@@ -35,7 +36,7 @@ WASM_PKGS := ./backend/...
 
 FRONTEND_STAMP := frontend/node_modules/.murmur-installed
 
-.PHONY: run build binary test bench bench-go bench-ui bench-lists bench-web bench-desktop deps deps-test deps-dist deps-browser tools frontend frontend-deps \
+.PHONY: run build binary test bench bench-go bench-ui bench-lists bench-memory bench-web bench-desktop deps deps-test deps-dist deps-browser tools frontend frontend-deps \
 	check-format vet cross-check cross-check-darwin go-test frontend-check frontend-test frontend-browser-test ui-test wasm \
 	wasm-test wasm-bench bindings-check smoke keyring-test desktop-e2e bench-desktop fake-api-bin bindings fake-api dist dist-server-bins dist-check web web-test \
 	serve-web server clean
@@ -233,7 +234,7 @@ fake-api-bin:
 desktop-e2e: $(BIN) fake-api-bin
 	scripts/desktop-e2e.sh $(BIN) $(FAKE_API_BIN)
 
-bench: bench-go bench-ui bench-lists bench-web bench-desktop
+bench: bench-go bench-ui bench-lists bench-memory bench-web bench-desktop
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./backend/...
@@ -252,6 +253,15 @@ bench-ui: deps-browser frontend-deps
 # tasks (wall and CPU time), late frames (build/artifacts/bench-lists.json).
 bench-lists: deps-browser frontend-deps
 	cd frontend && npm run bench:lists
+
+# The page's memory while a long reply streams and after (issue 11): the app
+# against the Go stand-in in Chromium, three replies of 3,500 tokens at 100/s,
+# each in a new chat: the JS heap (after a forced GC) and DOM nodes idle, at
+# the peak and after each, and the renderer processes' PSS
+# (build/artifacts/bench-memory.json). BENCH_BASELINE_DIST=dir measures
+# another build of the frontend in the same run and prints the ratios.
+bench-memory: deps-browser frontend-deps
+	cd frontend && npm run bench:memory
 
 # The web build's budgets in Chromium (issues 12 and 13): bytes of a first
 # load, time to interactive cold and warm against the same page with the JS

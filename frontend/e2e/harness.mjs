@@ -19,16 +19,16 @@ const types = {
   '.png': 'image/png', '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.json': 'application/json',
 };
 
-/** Serves dist/ on 127.0.0.1 at a free port. */
-export async function serve() {
-  if (!existsSync(join(dist, 'index.html'))) throw new Error(`build the frontend first: ${dist} has no index.html`);
+/** Serves dist/ (or another build of the frontend, root) on 127.0.0.1 at a free port. */
+export async function serve(root = dist) {
+  if (!existsSync(join(root, 'index.html'))) throw new Error(`build the frontend first: ${root} has no index.html`);
   if (!existsSync(fakeScript)) throw new Error(`build the Go stand-in first: npm run build:e2e`);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     let path = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
     if (path === '/' || path === '') path = '/index.html';
     try {
-      const body = await readFile(join(dist, path));
+      const body = await readFile(join(root, path));
       res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {

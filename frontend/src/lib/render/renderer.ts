@@ -105,8 +105,12 @@ export class StreamRenderer {
   private readonly throttle: boolean;
   private readonly clock: () => number;
   private readonly host: SlotHost;
+  /**
+   * The text as given. Its normalised form (what is rendered) is not kept
+   * beside it: pieces appended to it would be slices of each frame's whole
+   * text, and a rope of them keeps every one of those copies alive.
+   */
   private raw = '';
-  private text = '';
   /** The text from parseStart on: what the next update parses. */
   private region = '';
   private regionStart = 0;
@@ -141,7 +145,7 @@ export class StreamRenderer {
 
   /** The text rendered so far (normalised). */
   get source(): string {
-    return this.text;
+    return normalizeSource(this.raw);
   }
 
   /** Blocks that will not be parsed again, and blocks of the growing tail; for tests and the benchmark. */
@@ -165,23 +169,23 @@ export class StreamRenderer {
     // whole text is never copied or compared again (it grows as a rope).
     const appended = raw.length > this.raw.length && !this.raw.endsWith('\r') && raw.startsWith(this.raw);
     if (appended) {
+      // (normalising piece by piece is normalising the whole: raw did not end in \r)
       const delta = normalizeSource(raw.slice(this.raw.length));
       this.raw = raw;
-      this.text += delta;
       this.region += delta;
       if (this.growOpenFence() || this.throttled()) {
         return;
       }
     } else {
+      const was = normalizeSource(this.raw);
       this.raw = raw;
       const text = normalizeSource(raw);
-      if (text === this.text) {
+      if (text === was) {
         return;
       }
-      if (!text.startsWith(this.text)) {
-        this.rollback(commonPrefix(this.text, text));
+      if (!text.startsWith(was)) {
+        this.rollback(commonPrefix(was, text));
       }
-      this.text = text;
       this.regionStart = this.parseStart;
       this.region = text.slice(this.regionStart);
     }
