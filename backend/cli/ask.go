@@ -26,15 +26,15 @@ func (f *files) Set(v string) error { *f = append(*f, v); return nil }
 
 func (r *runner) ask(args []string) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
-	provider := fs.String("provider", "", "provider id")
-	model := fs.String("model", "", "model")
-	convID := fs.String("conversation", "", "continue this conversation")
-	system := fs.String("system", "", "system prompt")
-	temperature := fs.String("temperature", "", "sampling temperature, 0 to 2")
-	maxLoops := fs.String("max-loops", "", "Swarms reasoning loops")
+	provider := fs.String("provider", "", "`id` of the provider to send with (default: the conversation's, or the default provider)")
+	model := fs.String("model", "", "`model` to use (default: the conversation's, or the provider's default model)")
+	convID := fs.String("conversation", "", "continue the conversation with this `id` (default: a new one)")
+	system := fs.String("system", "", "system prompt `text` for the conversation")
+	temperature := fs.String("temperature", "", "sampling `temperature`, 0 to 2")
+	maxLoops := fs.String("max-loops", "", "Swarms reasoning loops (a whole `number`)")
 	var attach files
-	fs.Var(&attach, "attach", "attach an image or a text file (repeat for more)")
-	pos, err := parse(fs, args)
+	fs.Var(&attach, "attach", "attach an image or a text `file` (repeat for more)")
+	pos, err := r.parse(fs, args)
 	if err != nil {
 		return err
 	}

@@ -65,27 +65,37 @@ type IO struct {
 	Stdout, Stderr io.Writer
 }
 
+// usage says how to call a command or a provider subcommand: its usage
+// line, its summary and, for provider, its subcommands.
+type usage struct {
+	name, args, summary string
+	subs                []usage
+}
+
+// line is the usage line: murmur, the name and the arguments.
+func (u usage) line() string { return strings.TrimSpace("murmur " + u.name + " " + u.args) }
+
 // command is one subcommand.
 type command struct {
-	name, args, summary string
-	run                 func(r *runner, args []string) error
+	usage
+	run func(r *runner, args []string) error
 }
 
 func commands() []command {
 	return []command{
-		{"ask", "[--provider ID] [--model M] [--conversation ID] [--system TEXT] [--temperature T] [--max-loops N] [--attach FILE]... [PROMPT]",
-			"send a prompt (or standard input) and stream the reply", (*runner).ask},
-		{"list", "[--archived | --all] [--limit N]", "list conversations, pinned first, then the most recent", (*runner).list},
-		{"show", "ID", "print a conversation's current branch", (*runner).show},
-		{"search", "[--limit N] QUERY", "search every message", (*runner).search},
-		{"export", "(ID | --all) --format md|json|html|txt|openai [--all-branches] [-o FILE]",
-			"export a conversation, or all of them as a zip", (*runner).export},
-		{"import", "[--details] [--replace-newer] FILE", "import a Murmur, ChatGPT or Claude export, or an OpenAI messages file", (*runner).importFile},
-		{"models", "[--provider ID]", "fetch a provider's model list", (*runner).models},
-		{"provider", "list | add | set | remove", "manage providers", (*runner).provider},
-		{"key", "set | delete | status [PROVIDER]", "manage API keys (set reads the key from standard input)", (*runner).key},
-		{"serve", "[--listen ADDR] [--provider ID] [--allow-origin ORIGIN]... [--models A,B] [flags]",
-			"serve the web app and the widget, and proxy one provider with its key (see docs/serve.md)", (*runner).serve},
+		{usage{"ask", "[--provider ID] [--model M] [--conversation ID] [--system TEXT] [--temperature T] [--max-loops N] [--attach FILE]... [PROMPT]",
+			"send a prompt (or standard input) and stream the reply", nil}, (*runner).ask},
+		{usage{"list", "[--archived | --all] [--limit N]", "list conversations, pinned first, then the most recent", nil}, (*runner).list},
+		{usage{"show", "ID", "print a conversation's current branch", nil}, (*runner).show},
+		{usage{"search", "[--limit N] QUERY", "search every message", nil}, (*runner).search},
+		{usage{"export", "(ID | --all) [--format md|json|html|txt|openai] [--all-branches] [-o FILE]",
+			"export a conversation, or all of them as a zip", nil}, (*runner).export},
+		{usage{"import", "[--details] [--replace-newer] FILE", "import a Murmur, ChatGPT or Claude export, or an OpenAI messages file", nil}, (*runner).importFile},
+		{usage{"models", "[--provider ID]", "fetch a provider's model list", nil}, (*runner).models},
+		{usage{"provider", "list | add | set | remove", "manage providers", providerCommands()}, (*runner).provider},
+		{usage{"key", "set | delete | status [PROVIDER]", "manage API keys (set reads the key from standard input)", nil}, (*runner).key},
+		{usage{"serve", "[--listen ADDR] [--provider ID] [--allow-origin ORIGIN]... [--models A,B] [options]",
+			"serve the web app and the widget, and proxy one provider with its key (see docs/serve.md)", nil}, (*runner).serve},
 	}
 }
 
@@ -107,12 +117,20 @@ func IsCommandLine(args []string) bool {
 // errUsage marks an error in the command line itself (exit status 2).
 var errUsage = errors.New("usage")
 
+// errHelp ends a command asked for its --help (exit status 0).
+var errHelp = errors.New("help")
+
 // errStopped ends `ask` when Ctrl-C stopped the reply (exit status 130).
 var errStopped = errors.New("stopped")
 
 func usagef(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
 }
+
+// problems is a command's input refused for several reasons, one a line.
+type problems []string
+
+func (p problems) Error() string { return strings.Join(p, "; ") }
 
 // Run runs one command (args[0]) and returns the exit status.
 func Run(args []string, std IO, env Env) int {
@@ -135,31 +153,120 @@ func Run(args []string, std IO, env Env) int {
 		printUsage(std.Stderr, env.Headless)
 		return 2
 	}
-	for _, a := range args[1:] {
-		if a == "--help" || a == "-h" || a == "-help" {
-			fmt.Fprintf(std.Stdout, "usage: murmur %s %s\n\n%s\n", cmd.name, cmd.args, cmd.summary)
-			return 0
-		}
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	r := &runner{IO: std, ctx: ctx, env: env, events: make(chan chat.StreamEvent, 1024)}
+	r := &runner{IO: std, ctx: ctx, env: env, use: cmd.usage, events: make(chan chat.StreamEvent, 1024)}
 	err := cmd.run(r, args[1:])
 	cancel()
 	if cerr := r.closeApp(); cerr != nil && err == nil {
 		err = cerr
 	}
+	var list problems
 	switch {
 	case err == nil:
+		return 0
+	case errors.Is(err, errHelp):
+		r.printHelp(std.Stdout)
 		return 0
 	case errors.Is(err, errStopped):
 		return 130
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(std.Stderr, "murmur %s: %s\nusage: murmur %s %s\n", cmd.name, strings.TrimPrefix(err.Error(), "usage: "), cmd.name, cmd.args)
+		fmt.Fprintf(std.Stderr, "murmur %s: %s\n", r.use.name, strings.TrimPrefix(err.Error(), "usage: "))
+		r.printSynopsis(std.Stderr)
 		return 2
+	case errors.As(err, &list):
+		for _, line := range list {
+			fmt.Fprintf(std.Stderr, "murmur %s: %s\n", r.use.name, line)
+		}
+		return 1
 	}
 	fmt.Fprintln(std.Stderr, "murmur:", view.Readable(err))
 	return 1
+}
+
+// printHelp prints what --help shows: the usage line, the summary, the
+// subcommands and the options.
+func (r *runner) printHelp(w io.Writer) {
+	fmt.Fprintf(w, "usage: %s\n\n%s\n", r.use.line(), upperFirst(r.use.summary)+".")
+	if len(r.use.subs) > 0 {
+		fmt.Fprintln(w, "\ncommands:")
+		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		for _, s := range r.use.subs {
+			fmt.Fprintf(tw, "  murmur %s\t%s\n", s.name, s.summary)
+		}
+		tw.Flush()
+		fmt.Fprintf(w, "\nRun 'murmur %s COMMAND --help' for a command's options.\n", r.use.name)
+	}
+	printFlags(w, r.flags)
+}
+
+// printSynopsis prints the usage line and the options after a usage error.
+func (r *runner) printSynopsis(w io.Writer) {
+	fmt.Fprintf(w, "usage: %s\n", r.use.line())
+	for _, s := range r.use.subs {
+		fmt.Fprintf(w, "       %s\n", s.line())
+	}
+	printFlags(w, r.flags)
+}
+
+// printFlags lists the options of fs (none for nil) with their help texts
+// and defaults, in the order of their names.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	if fs == nil {
+		return
+	}
+	n := 0
+	fs.VisitAll(func(f *flag.Flag) {
+		if n++; n == 1 {
+			fmt.Fprintln(w, "\noptions:")
+		}
+		arg, help := flag.UnquoteUsage(f)
+		line := "  " + dashed(f.Name)
+		if arg != "" {
+			line += " " + arg
+		}
+		switch f.DefValue {
+		case "", "0", "0s", "false":
+		default:
+			help += " (default " + f.DefValue + ")"
+		}
+		fmt.Fprintf(w, "%s\n      %s\n", line, help)
+	})
+}
+
+// dashed writes an option's name as it is typed: -o, --format.
+func dashed(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// flagProblem rewords the flag package's parse errors with the options as
+// they are typed ("there is no option --lisen", not "flag provided but not
+// defined: -lisen").
+func flagProblem(err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return "there is no option " + dashed(name)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return dashed(name) + " needs a value"
+	}
+	for _, sep := range []string{" for flag -", " for -"} {
+		if head, rest, ok := strings.Cut(msg, sep); ok {
+			name, tail, _ := strings.Cut(rest, ": ")
+			return head + " for " + dashed(name) + ": " + tail
+		}
+	}
+	return msg
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func printUsage(w io.Writer, headless bool) {
@@ -186,6 +293,10 @@ type runner struct {
 	app    App
 	close  func() error
 	events chan chat.StreamEvent
+	// use is the command (or provider subcommand) being run, and flags
+	// its options once parsed: what --help and usage errors print.
+	use   usage
+	flags *flag.FlagSet
 }
 
 // openApp opens the app with a shell for the given files (either may be "").
@@ -214,13 +325,18 @@ func (r *runner) closeApp() error {
 }
 
 // parse parses flags that may stand before, between or after the
-// positional arguments, and returns the positional ones.
-func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+// positional arguments, and returns the positional ones. Asked for --help
+// (-h), it returns errHelp; the runner prints the command's options.
+func (r *runner) parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	r.flags = fs
 	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, usagef("%v", err)
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			return nil, errHelp
+		} else if err != nil {
+			return nil, usagef("%s", flagProblem(err))
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -11,15 +11,17 @@ import (
 	"strings"
 	"testing"
 
+	"murmur/backend/settings"
 	"murmur/backend/shell"
 	"murmur/backend/view"
 )
 
 // fakeApp is the facade the command line drives, in memory.
 type fakeApp struct {
-	App // methods a test does not use panic
-	sh  shell.Shell
-	set view.Settings
+	App   // methods a test does not use panic
+	sh    shell.Shell
+	set   view.Settings
+	saves int
 }
 
 func (f *fakeApp) Import(replaceNewer bool) (view.ImportResult, error) {
@@ -45,12 +47,25 @@ func (f *fakeApp) ExportAll(format string) (view.ExportResult, error) {
 	return view.ExportResult{Saved: true, Where: where, Count: 1}, w.Close()
 }
 
-func (f *fakeApp) GetSettings() view.SettingsView { return view.SettingsView{Settings: f.set} }
+func (f *fakeApp) GetSettings() view.SettingsView {
+	return view.SettingsView{Settings: f.set, Presets: view.PresetsOf(settings.Presets())}
+}
+
+// SaveSettings validates and keeps the settings as the facade does.
+func (f *fakeApp) SaveSettings(s view.Settings) ([]view.FieldError, error) {
+	next := s.Apply(settings.Default())
+	problems := next.Validate()
+	if len(settings.Errors(problems)) > 0 {
+		return nil, view.FromError("save settings", &settings.ValidationError{Problems: problems})
+	}
+	f.set, f.saves = view.SettingsOf(next), f.saves+1
+	return view.FieldErrorsOf(settings.Warnings(problems)), nil
+}
 
 func run(t *testing.T, stdin string, args ...string) (app *fakeApp, opened bool, out, errs string, code int) {
 	t.Helper()
 	var o, e bytes.Buffer
-	app = &fakeApp{}
+	app = &fakeApp{set: view.SettingsOf(settings.Default())}
 	code = Run(args, IO{Stdin: strings.NewReader(stdin), Stdout: &o, Stderr: &e}, Env{Version: "1.2.3",
 		Open: func(ctx context.Context, sh shell.Shell, ev shell.Events) (App, func() error, error) {
 			opened = true

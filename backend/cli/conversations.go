@@ -14,8 +14,8 @@ func (r *runner) list(args []string) error {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
 	archived := fs.Bool("archived", false, "only archived conversations")
 	all := fs.Bool("all", false, "archived conversations too")
-	limit := fs.Int("limit", 50, "how many")
-	if _, err := parse(fs, args); err != nil {
+	limit := fs.Int("limit", 50, "list at most `N` conversations (1 to 500)")
+	if _, err := r.parse(fs, args); err != nil {
 		return err
 	}
 	filter := "active"
@@ -62,12 +62,12 @@ func localTime(s string) string {
 }
 
 func (r *runner) show(args []string) error {
-	pos, err := parse(flag.NewFlagSet("show", flag.ContinueOnError), args)
+	pos, err := r.parse(flag.NewFlagSet("show", flag.ContinueOnError), args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("show takes one conversation id")
+		return usagef("give one conversation id")
 	}
 	app, err := r.openApp("", "")
 	if err != nil {
@@ -99,13 +99,13 @@ func (r *runner) show(args []string) error {
 
 func (r *runner) search(args []string) error {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
-	limit := fs.Int("limit", 20, "how many")
-	pos, err := parse(fs, args)
+	limit := fs.Int("limit", 20, "show at most `N` matches (1 to 500)")
+	pos, err := r.parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 {
-		return usagef("search needs the text to look for")
+		return usagef("give the text to look for")
 	}
 	if *limit < 1 || *limit > 500 {
 		return usagef("--limit is 1 to 500")

@@ -10,15 +10,15 @@ import (
 func (r *runner) export(args []string) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	all := fs.Bool("all", false, "every conversation, as a zip")
-	format := fs.String("format", "md", "md, json, html, txt or openai")
+	format := fs.String("format", "md", "`format`: md, json, html, txt or openai")
 	branches := fs.Bool("all-branches", false, "include regenerated replies and edited prompts")
-	output := fs.String("o", "", "write to FILE instead of standard output")
-	pos, err := parse(fs, args)
+	output := fs.String("o", "", "write to `FILE` instead of standard output (needed with --all)")
+	pos, err := r.parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if *all == (len(pos) == 1) || len(pos) > 1 {
-		return usagef("export takes one conversation id or --all")
+		return usagef("give one conversation id, or --all")
 	}
 	if *all && *output == "" {
 		return usagef("--all writes a zip: name it with -o FILE")
@@ -49,12 +49,12 @@ func (r *runner) importFile(args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	details := fs.Bool("details", false, "list the notes, and every conversation skipped and why")
 	replace := fs.Bool("replace-newer", false, "replace conversations imported before when the file has a newer version")
-	pos, err := parse(fs, args)
+	pos, err := r.parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("import takes one file")
+		return usagef("give one file to import")
 	}
 	app, err := r.openApp(pos[0], "")
 	if err != nil {

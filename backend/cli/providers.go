@@ -12,14 +12,17 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"murmur/backend/settings"
 	"murmur/backend/view"
 )
 
 func (r *runner) models(args []string) error {
 	fs := flag.NewFlagSet("models", flag.ContinueOnError)
-	provider := fs.String("provider", "", "provider id (default: the default provider)")
-	if _, err := parse(fs, args); err != nil {
+	provider := fs.String("provider", "", "`id` of the provider (default: the default provider)")
+	if pos, err := r.parse(fs, args); err != nil {
 		return err
+	} else if len(pos) > 0 {
+		return usagef("takes only options, not %q", pos[0])
 	}
 	app, err := r.openApp("", "")
 	if err != nil {
@@ -38,25 +41,53 @@ func (r *runner) models(args []string) error {
 	return nil
 }
 
+// providerCommands are the subcommands of `murmur provider`.
+func providerCommands() []usage {
+	return []usage{
+		{name: "provider list", summary: "list the providers, the default one marked, and where each key comes from"},
+		{name: "provider add", args: "[--preset P] [--id ID] [--name NAME] [--base-url URL] [--auth STYLE] [--model M] [--default]",
+			summary: "add a provider from a preset (custom: give --base-url)"},
+		{name: "provider set", args: "ID [--name NAME] [--base-url URL] [--auth STYLE] [--model M] [--default]",
+			summary: "change a provider"},
+		{name: "provider remove", args: "ID", summary: "remove a provider other than the default one"},
+	}
+}
+
 func (r *runner) provider(args []string) error {
 	if len(args) == 0 {
-		return usagef("provider needs list, add, set or remove")
+		return usagef("choose list, add, set or remove")
 	}
 	switch args[0] {
+	case "-h", "-help", "--help":
+		return errHelp
+	}
+	for _, u := range providerCommands() {
+		if u.name == "provider "+args[0] {
+			r.use = u
+		}
+	}
+	fs := flag.NewFlagSet(r.use.name, flag.ContinueOnError)
+	switch args[0] {
 	case "list":
-		if len(args) != 1 {
-			return usagef("provider list takes nothing more")
+		if pos, err := r.parse(fs, args[1:]); err != nil {
+			return err
+		} else if len(pos) != 0 {
+			return usagef("takes no arguments, not %q", pos[0])
 		}
 		return r.providerList()
 	case "add", "set":
-		return r.providerEdit(args[0], args[1:])
+		return r.providerEdit(fs, args[0], args[1:])
 	case "remove":
-		if len(args) != 2 {
-			return usagef("provider remove takes the provider id")
+		pos, err := r.parse(fs, args[1:])
+		if err != nil {
+			return err
 		}
-		return r.providerRemove(args[1])
+		if len(pos) != 1 {
+			return usagef("give the id of the provider to remove")
+		}
+		return r.providerRemove(pos[0])
 	}
-	return usagef("provider needs list, add, set or remove, not %q", args[0])
+	return usagef("%q is not list, add, set or remove", view.Clip(args[0], 40))
 }
 
 func (r *runner) providerList() error {
@@ -85,24 +116,57 @@ func (r *runner) providerList() error {
 	return tw.Flush()
 }
 
-func (r *runner) providerEdit(verb string, args []string) error {
-	fs := flag.NewFlagSet("provider "+verb, flag.ContinueOnError)
-	preset := fs.String("preset", "custom", "swarms, openai, openrouter, ollama, lmstudio or custom")
-	id := fs.String("id", "", "provider id (add: defaults to the preset's)")
-	name := fs.String("name", "", "display name")
-	baseURL := fs.String("base-url", "", "base URL, e.g. https://api.example.com/v1")
-	auth := fs.String("auth", "", "x-api-key, bearer or none")
-	model := fs.String("model", "", "default model")
+// presetNames lists the presets a provider can start from.
+func presetNames() string {
+	var names []string
+	for _, p := range settings.Presets() {
+		names = append(names, string(p.Preset))
+	}
+	return orList(names)
+}
+
+// orList joins names as "a, b or c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// providerFlag names the option that sets a field of a provider, given by
+// its name in the settings view ("" for none).
+func providerFlag(field string) string {
+	switch field {
+	case "id", "preset", "name", "auth":
+		return field
+	case "baseUrl":
+		return "base-url"
+	case "defaultModel":
+		return "model"
+	}
+	return ""
+}
+
+func (r *runner) providerEdit(fs *flag.FlagSet, verb string, args []string) error {
+	var preset, id *string
+	if verb == "add" {
+		preset = fs.String("preset", string(settings.PresetCustom), "`preset` to start from: "+presetNames())
+		id = fs.String("id", "", "`id` of the provider, used by --provider and murmur key (default: the preset's)")
+	}
+	name := fs.String("name", "", "display `name`")
+	baseURL := fs.String("base-url", "", "base `URL` of the API, such as https://api.example.com/v1")
+	auth := fs.String("auth", "", "how the key is sent, as a `style`: x-api-key, bearer or none (default: the preset's)")
+	model := fs.String("model", "", "default `model` of the provider")
 	makeDefault := fs.Bool("default", false, "make it the default provider")
-	pos, err := parse(fs, args)
+	pos, err := r.parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if verb == "add" && len(pos) != 0 {
-		return usagef("provider add takes only flags")
+		return usagef("takes only options, not %q", pos[0])
 	}
 	if verb == "set" && len(pos) != 1 {
-		return usagef("provider set takes the provider id")
+		return usagef("give the id of the provider to change")
 	}
 	app, err := r.openApp("", "")
 	if err != nil {
@@ -114,7 +178,9 @@ func (r *runner) providerEdit(verb string, args []string) error {
 	idx := -1
 	if verb == "add" {
 		found := false
+		var names []string
 		for _, pr := range sv.Presets {
+			names = append(names, pr.Preset)
 			if pr.Preset == *preset {
 				p = view.Provider{ID: pr.ID, Name: pr.Name, Preset: pr.Preset, BaseURL: pr.BaseURL, Auth: pr.Auth,
 					SupportsMaxLoops: pr.SupportsMaxLoops}
@@ -122,7 +188,7 @@ func (r *runner) providerEdit(verb string, args []string) error {
 			}
 		}
 		if !found {
-			return usagef("there is no preset %q", *preset)
+			return usagef("--preset: there is no preset %q; choose %s", view.Clip(*preset, 40), orList(names))
 		}
 		if *id != "" {
 			p.ID = *id
@@ -133,14 +199,10 @@ func (r *runner) providerEdit(verb string, args []string) error {
 			}
 		}
 	} else {
-		for i := range s.Providers {
-			if s.Providers[i].ID == pos[0] {
-				idx, p = i, s.Providers[i]
-			}
+		if idx = providerIndex(s, pos[0]); idx < 0 {
+			return noProvider(s, pos[0])
 		}
-		if idx < 0 {
-			return fmt.Errorf("there is no provider %q", pos[0])
-		}
+		p = s.Providers[idx]
 	}
 	if *name != "" {
 		p.Name = *name
@@ -154,7 +216,9 @@ func (r *runner) providerEdit(verb string, args []string) error {
 	if *model != "" {
 		p.DefaultModel = *model
 	}
+	verbed := "changed"
 	if idx < 0 {
+		idx, verbed = len(s.Providers), "added"
 		s.Providers = append(s.Providers, p)
 	} else {
 		s.Providers[idx] = p
@@ -163,7 +227,37 @@ func (r *runner) providerEdit(verb string, args []string) error {
 		s.Defaults.ProviderID = p.ID
 		s.Defaults.Model = ""
 	}
-	return r.saveSettings(app, s)
+	if err := r.saveSettings(app, s, idx); err != nil {
+		return err
+	}
+	line := verbed + " provider " + p.ID
+	if s.Defaults.ProviderID == p.ID {
+		line += " (default)"
+	}
+	fmt.Fprintln(r.Stdout, line)
+	return nil
+}
+
+// providerIndex returns the index of provider id in s, or -1.
+func providerIndex(s view.Settings, id string) int {
+	for i := range s.Providers {
+		if s.Providers[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// noProvider is the error of a provider id that is not in the settings.
+func noProvider(s view.Settings, id string) error {
+	var ids []string
+	for _, p := range s.Providers {
+		ids = append(ids, p.ID)
+	}
+	if len(ids) == 0 {
+		return fmt.Errorf("there is no provider %q, nor any other: add one with murmur provider add", view.Clip(id, 40))
+	}
+	return fmt.Errorf("there is no provider %q; the providers are %s", view.Clip(id, 40), strings.Join(ids, ", "))
 }
 
 func (r *runner) providerRemove(id string) error {
@@ -172,50 +266,73 @@ func (r *runner) providerRemove(id string) error {
 		return err
 	}
 	s := app.GetSettings().Settings
+	idx := providerIndex(s, id)
+	if idx < 0 {
+		return noProvider(s, id)
+	}
 	if id == s.Defaults.ProviderID {
-		return fmt.Errorf("%q is the default provider: make another one the default first", id)
+		return fmt.Errorf("%q is the default provider: make another one the default first (murmur provider set ID --default)", id)
 	}
-	kept := s.Providers[:0]
-	for _, p := range s.Providers {
-		if p.ID != id {
-			kept = append(kept, p)
-		}
+	s.Providers = append(s.Providers[:idx:idx], s.Providers[idx+1:]...)
+	if err := r.saveSettings(app, s, -1); err != nil {
+		return err
 	}
-	if len(kept) == len(s.Providers) {
-		return fmt.Errorf("there is no provider %q", id)
-	}
-	s.Providers = kept
-	return r.saveSettings(app, s)
+	fmt.Fprintln(r.Stdout, "removed provider", id)
+	return nil
 }
 
-func (r *runner) saveSettings(app App, s view.Settings) error {
+// saveSettings saves s and reports each problem on a line of its own,
+// naming the option that set the field where there is one: the provider
+// at index edited was set from this command's options.
+func (r *runner) saveSettings(app App, s view.Settings, edited int) error {
 	warnings, err := app.SaveSettings(s)
 	var ve *view.Error
-	if errors.As(err, &ve) {
+	if errors.As(err, &ve) && len(ve.Fields) > 0 {
+		var list problems
 		for _, f := range ve.Fields {
-			fmt.Fprintf(r.Stderr, "  %s: %s\n", f.Path, f.Message)
+			list = append(list, r.fieldName(f.Path, edited)+": "+f.Message)
 		}
+		return list
 	}
 	if err != nil {
 		return err
 	}
 	for _, w := range warnings {
-		fmt.Fprintf(r.Stderr, "warning: %s: %s\n", w.Path, w.Message)
+		fmt.Fprintf(r.Stderr, "warning: %s: %s\n", r.fieldName(w.Path, edited), w.Message)
 	}
 	return nil
 }
 
-func (r *runner) key(args []string) error {
-	if len(args) == 0 || len(args) > 2 {
-		return usagef("key needs set, delete or status, and optionally a provider id")
+// fieldName names a settings field for the command line: the option that
+// set it, or else the setting's path.
+func (r *runner) fieldName(path string, edited int) string {
+	name := ""
+	if field, ok := strings.CutPrefix(path, fmt.Sprintf("providers[%d].", edited)); ok && edited >= 0 {
+		name = providerFlag(field)
+	} else if path == "defaults.providerId" {
+		name = "default"
 	}
-	switch args[0] {
+	if name != "" && r.flags != nil && r.flags.Lookup(name) != nil {
+		return dashed(name)
+	}
+	return "the setting " + path
+}
+
+func (r *runner) key(args []string) error {
+	pos, err := r.parse(flag.NewFlagSet("key", flag.ContinueOnError), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 || len(pos) > 2 {
+		return usagef("choose set, delete or status, and optionally a provider id")
+	}
+	switch pos[0] {
 	case "set", "delete", "status":
 	default:
-		return usagef("key needs set, delete or status, not %q", args[0])
+		return usagef("%q is not set, delete or status", view.Clip(pos[0], 40))
 	}
 	var key string
-	if args[0] == "set" {
+	if pos[0] == "set" {
 		if interactive(r.Stdin) {
 			fmt.Fprint(r.Stderr, "Paste the API key and press Enter: ")
 		}
@@ -232,11 +349,11 @@ func (r *runner) key(args []string) error {
 		return err
 	}
 	provider := app.GetSettings().Settings.Defaults.ProviderID
-	if len(args) == 2 {
-		provider = args[1]
+	if len(pos) == 2 {
+		provider = pos[1]
 	}
 	var st view.KeyStatus
-	switch args[0] {
+	switch pos[0] {
 	case "set":
 		st, err = app.SetKey(provider, key)
 	case "delete":

@@ -28,10 +28,10 @@ func (r *runner) serve(args []string) error {
 	cfg := serve.DefaultConfig()
 	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
 	cfg.RegisterFlags(flags)
-	if pos, err := parse(flags, args); err != nil {
+	if pos, err := r.parse(flags, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
-		return usagef("serve takes only flags, not %q", pos[0])
+		return usagef("takes only options, not %q", pos[0])
 	}
 	log := slog.New(slog.NewTextHandler(r.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, stop := signal.NotifyContext(r.ctx, os.Interrupt, syscall.SIGTERM)
@@ -74,9 +74,26 @@ func upstream(ctx context.Context, cfg *serve.Config, log *slog.Logger) error {
 	}
 	p, key, err := ps.Endpoint(ctx, cfg.Provider)
 	if err != nil {
-		return fmt.Errorf("serve %s: %w", cfg.Provider, err)
+		return endpointProblem(cfg.Provider, p.Name, err)
 	}
 	cfg.Upstream, cfg.Auth, cfg.Key = p.BaseURL, llm.AuthStyle(p.Auth), key
 	cfg.Headers, cfg.ExtraBody = p.Headers, p.ExtraBody
 	return nil
+}
+
+// endpointProblem rewords the failure to find the provider or its key for a
+// person at a server's console: a missing key names the environment
+// variables to set, and why the keychain could not supply it.
+func endpointProblem(id, name string, err error) error {
+	var pe *providers.Error
+	reason, noKeychain := secrets.KeychainProblem(err)
+	switch {
+	case noKeychain:
+		return fmt.Errorf("%s (here: %s)", serve.NoKeyAdvice(id, name), reason)
+	case errors.As(err, &pe) && pe.Kind == providers.KindNoKey:
+		return errors.New(serve.NoKeyAdvice(id, name))
+	case errors.As(err, &pe) && pe.Kind == providers.KindUnknown:
+		return fmt.Errorf("--provider: %w", err)
+	}
+	return fmt.Errorf("serve %s: %w", id, err)
 }

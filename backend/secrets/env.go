@@ -31,6 +31,19 @@ func EnvVars(providerID string) []string {
 	return []string{EnvVar(providerID)}
 }
 
+// EnvHint names the environment variables that supply a provider's key, for
+// a message that tells a person how to set one: the provider's own variable
+// first where it has one, "SWARMS_API_KEY (or MURMUR_API_KEY_SWARMS)", else
+// "MURMUR_API_KEY_FAKE".
+func EnvHint(providerID string) string {
+	vars := EnvVars(providerID)
+	last := len(vars) - 1
+	if last == 0 {
+		return vars[0]
+	}
+	return vars[last] + " (or " + strings.Join(vars[:last], " or ") + ")"
+}
+
 // fromEnv returns the first non-blank environment value for a provider.
 func (k *Keys) fromEnv(providerID string) (value, name string, ok bool) {
 	for _, name := range EnvVars(providerID) {

@@ -25,6 +25,43 @@ func TestEnvVarName(t *testing.T) {
 	}
 }
 
+// The names a message tells a person to set come from EnvVars: the
+// provider's own variable first.
+func TestEnvHintNamesEveryVariable(t *testing.T) {
+	for id, want := range map[string]string{
+		"swarms": "SWARMS_API_KEY (or MURMUR_API_KEY_SWARMS)",
+		"my-llm": "MURMUR_API_KEY_MY_LLM",
+	} {
+		got := EnvHint(id)
+		if got != want {
+			t.Errorf("EnvHint(%q) = %q, want %q", id, got, want)
+		}
+		for _, v := range EnvVars(id) {
+			if !strings.Contains(got, v) {
+				t.Errorf("EnvHint(%q) = %q leaves out %s", id, got, v)
+			}
+		}
+	}
+}
+
+// A keychain that cannot be used says why; a key that is only missing, or
+// another failure, is not a keychain problem.
+func TestKeychainProblemGivesTheReason(t *testing.T) {
+	ctx := context.Background()
+	noEnv := WithLookupEnv(func(string) (string, bool) { return "", false })
+	_, err := New(WithBackend(SessionOnly(reasonNoBus)), noEnv).Get(ctx, "swarms")
+	if reason, ok := KeychainProblem(err); !ok || reason != reasonNoBus {
+		t.Errorf("KeychainProblem(%v) = %q, %v; want the no-bus reason", err, reason, ok)
+	}
+	_, err = New(WithBackend(NewMemoryBackend()), noEnv).Get(ctx, "swarms")
+	if reason, ok := KeychainProblem(err); ok || !errors.Is(err, ErrNotFound) {
+		t.Errorf("a missing key: KeychainProblem(%v) = %q, %v; want not a keychain problem", err, reason, ok)
+	}
+	if _, ok := KeychainProblem(errors.New("disk on fire")); ok {
+		t.Error("any error is a keychain problem")
+	}
+}
+
 func TestSourcesInOrder(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {

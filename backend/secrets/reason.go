@@ -26,6 +26,16 @@ func (e *timeoutError) Error() string {
 	return fmt.Sprintf("the keychain did not answer within %s (an unlock prompt may be waiting)", e.after)
 }
 
+// KeychainProblem reports why the keychain could not be used when err (from
+// Get, Set or Delete) says so: a sentence for a person, such as "no D-Bus
+// session bus was found …".
+func KeychainProblem(err error) (reason string, ok bool) {
+	if !errors.Is(err, ErrNoKeychain) {
+		return "", false
+	}
+	return unavailableReason(err), true
+}
+
 // unavailableReason turns a keychain failure into a sentence a person can
 // act on. It is used for every failure other than "not found" and "too
 // large": whatever the cause, the keychain cannot keep the key right now.

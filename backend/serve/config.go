@@ -17,6 +17,7 @@ import (
 	"golang.org/x/net/http/httpguts"
 
 	"murmur/backend/llm"
+	"murmur/backend/secrets"
 )
 
 // Config is everything `murmur serve` needs. DefaultConfig gives the
@@ -155,6 +156,20 @@ func DefaultConfig() Config {
 	}
 }
 
+// NoKeyAdvice says that provider id (named name) has no API key, and how to
+// give it one on a server: the environment variables, or the keychain where
+// there is one.
+func NoKeyAdvice(id, name string) string {
+	if id == "" {
+		return "no API key for the provider: choose it with --provider and set its key with `murmur key set ID`"
+	}
+	if name == "" {
+		name = id
+	}
+	return fmt.Sprintf("no API key for %s: set %s in the environment, or run `murmur key set %s` where a keychain is available",
+		name, secrets.EnvHint(id), id)
+}
+
 // maxBodyLimit bounds MaxBody: a chat request larger than this is not one.
 const maxBodyLimit = 64 << 20
 
@@ -175,7 +190,7 @@ func (c *Config) Validate() error {
 	switch c.Auth {
 	case llm.AuthXAPIKey, llm.AuthBearer:
 		if c.Key == "" {
-			bad("the provider needs an API key and none is set: store one with `murmur key set` or set it in the environment")
+			bad("%s", NoKeyAdvice(c.Provider, c.Provider))
 		} else if !validKey(c.Key) {
 			bad("the provider's API key contains spaces or control characters")
 		}

@@ -95,6 +95,7 @@ func TestValidate(t *testing.T) {
 		{"bad upstream", func(c *Config) { c.Upstream = "ftp://x" }, "base URL"},
 		{"upstream with credentials", func(c *Config) { c.Upstream = "https://u:p@x/v1" }, "user name"},
 		{"no key", func(c *Config) { c.Key = "" }, "murmur key set"},
+		{"no key names the variables", func(c *Config) { c.Key, c.Provider = "", "swarms" }, "set SWARMS_API_KEY (or MURMUR_API_KEY_SWARMS) in the environment, or run `murmur key set swarms`"},
 		{"key with newline", func(c *Config) { c.Key = "sk\r\nX-Evil: 1" }, "control characters"},
 		{"key with auth none", func(c *Config) { c.Auth = llm.AuthNone }, "auth style is none"},
 		{"auth style", func(c *Config) { c.Auth = "basic" }, "x-api-key, bearer or none"},

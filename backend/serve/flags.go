@@ -18,7 +18,7 @@ import (
 // take comma-separated values.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Listen, "listen", c.Listen, "`address` to listen on (host:port)")
-	fs.StringVar(&c.Provider, "provider", c.Provider, "`id` of the provider (from Murmur's settings) to proxy to")
+	fs.StringVar(&c.Provider, "provider", c.Provider, "`id` of the provider (from Murmur's settings) to proxy to (default: the settings' default provider)")
 	fs.Var((*listFlag)(&c.AllowOrigins), "allow-origin", "browser `origin` allowed to call the API, such as https://example.org (repeatable)")
 	fs.BoolVar(&c.AllowNoOrigin, "allow-no-origin", c.AllowNoOrigin, "accept API requests without an Origin header (curl, servers)")
 	fs.Var((*listFlag)(&c.TrustProxies), "trust-proxy", "`address` or CIDR of a reverse proxy whose X-Forwarded-For is believed (repeatable)")

@@ -263,7 +263,7 @@ func readLimited(path string) ([]byte, error) {
 	var buf bytes.Buffer
 	n, err := buf.ReadFrom(io.LimitReader(f, MaxFileBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, err // an *os.PathError: "read PATH: …"
 	}
 	if n > MaxFileBytes {
 		return nil, errTooLarge

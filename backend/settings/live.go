@@ -2,13 +2,13 @@ package settings
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"sync/atomic"
 )
 
 // Persister loads and saves the settings document: the settings file on the
-// desktop, browser storage on the web.
+// desktop, browser storage on the web. Load's errors say what failed
+// ("load settings: …"), so OpenLive returns them as they are.
 type Persister interface {
 	Load(ctx context.Context) (Settings, LoadReport, error)
 	Save(ctx context.Context, s Settings) error
@@ -44,7 +44,7 @@ type liveState struct {
 func OpenLive(ctx context.Context, p Persister) (*Live, error) {
 	s, rep, err := p.Load(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load settings: %w", err)
+		return nil, err
 	}
 	l := &Live{p: p}
 	l.cur.Store(&liveState{s: s, report: rep})

@@ -3,7 +3,9 @@ package settings
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -91,5 +93,21 @@ func TestLiveUpdatesDoNotInterleave(t *testing.T) {
 	wg.Wait()
 	if n := l.Get().Defaults.HistoryLimit; n != 20 {
 		t.Fatalf("history limit %d after 20 increments: updates interleaved", n)
+	}
+}
+
+// A settings file that cannot be read is one error that says what failed
+// once: not "load settings: load settings: read X: read X: …".
+func TestOpenLiveSaysWhatFailedOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "settings.json")
+	if err := os.Mkdir(path, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, err := OpenLive(context.Background(), File{Path: path})
+	if err == nil {
+		t.Fatal("OpenLive of a directory: no error")
+	}
+	if msg := err.Error(); strings.Count(msg, "load settings") != 1 || strings.Count(msg, path) != 1 {
+		t.Errorf("OpenLive of a directory: %q; want \"load settings\" and the path once each", msg)
 	}
 }
