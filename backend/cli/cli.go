@@ -18,6 +18,7 @@ import (
 	"text/tabwriter"
 
 	"murmur/backend/chat"
+	"murmur/backend/secrets"
 	"murmur/backend/shell"
 	"murmur/backend/view"
 )
@@ -181,7 +182,21 @@ func Run(args []string, std IO, env Env) int {
 		return 1
 	}
 	fmt.Fprintln(std.Stderr, "murmur:", view.Readable(err))
+	if hint := keyHint(err); hint != "" {
+		fmt.Fprintln(std.Stderr, "murmur:", hint)
+	}
 	return 1
+}
+
+// keyHint is how to set a provider's key from a terminal, for an error
+// about a missing or wrong key (whose message speaks of Settings).
+func keyHint(err error) string {
+	var ve *view.Error
+	if !errors.As(err, &ve) || ve.Kind != view.KindAuth || ve.ProviderID == "" {
+		return ""
+	}
+	return fmt.Sprintf("to set the key here, run `murmur key set %s` (it reads the key from standard input) or set %s",
+		ve.ProviderID, secrets.EnvHint(ve.ProviderID))
 }
 
 // printHelp prints what --help shows: the usage line, the summary, the

@@ -152,3 +152,26 @@ func TestTheServerBuildSaysItHasNoWindow(t *testing.T) {
 		}
 	}
 }
+
+// noKeyApp has no key for any provider, as a first run on a server.
+type noKeyApp struct{ fakeApp }
+
+func (noKeyApp) ListModels(providerID string) ([]string, error) {
+	return nil, &view.Error{Kind: view.KindAuth, ProviderID: providerID, Message: "There is no API key for Swarms yet: add one in Settings."}
+}
+
+// In a terminal there are no Settings: an error about a missing or wrong
+// key also says how to set one there.
+func TestAKeyErrorSaysHowToSetTheKeyHere(t *testing.T) {
+	var e bytes.Buffer
+	app := &noKeyApp{fakeApp{set: view.SettingsOf(settings.Default())}}
+	code := Run([]string{"models"}, IO{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &e}, Env{Version: "1",
+		Open: func(context.Context, shell.Shell, shell.Events) (App, func() error, error) {
+			return app, func() error { return nil }, nil
+		}})
+	want := "murmur: There is no API key for Swarms yet: add one in Settings.\n" +
+		"murmur: to set the key here, run `murmur key set swarms` (it reads the key from standard input) or set SWARMS_API_KEY (or MURMUR_API_KEY_SWARMS)\n"
+	if code != 1 || e.String() != want {
+		t.Fatalf("exit %d, stderr\n%s\nwant\n%s", code, e.String(), want)
+	}
+}
