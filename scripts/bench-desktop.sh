@@ -8,7 +8,8 @@
 # machine with a GPU does not pay). Memory: the PSS of murmur and its WebKit
 # processes idle (settled after start) and after the three streams (settled).
 # Reports the web main thread's % of one core over the first and last third
-# of each stream and their ratio; writes build/artifacts/bench-desktop.json.
+# of each stream and their ratio; writes build/artifacts/bench-desktop.json
+# (and bench-desktop-software.json for the run without GL, below).
 # Nothing is asserted: the issue's targets are printed beside the figures.
 #
 # Usage: scripts/bench-desktop.sh path/to/murmur path/to/murmur-fake-api
@@ -20,10 +21,18 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 artifacts="$root/build/artifacts"
 mkdir -p "$artifacts"
 
+# Twice: as a user gets it (WebKit's accelerated compositing, which under
+# Xvfb is GL in software: Mesa's llvmpipe, in the web process's CPU and
+# memory), then with WEBKIT_DISABLE_COMPOSITING_MODE=1 (WebKit paints
+# without GL), so that what software GL costs here is reported apart.
 if [[ "${BENCH_DESKTOP_INNER:-}" != 1 ]]; then
   export BENCH_DESKTOP_INNER=1
-  exec xvfb-run -a -s "-screen 0 1280x1024x24" dbus-run-session -- "$0" "$bin" "$fake"
+  BENCH_DESKTOP_MODE=composited xvfb-run -a -s "-screen 0 1280x1024x24" dbus-run-session -- "$0" "$bin" "$fake"
+  BENCH_DESKTOP_MODE=software WEBKIT_DISABLE_COMPOSITING_MODE=1 \
+    xvfb-run -a -s "-screen 0 1280x1024x24" dbus-run-session -- "$0" "$bin" "$fake"
+  exit
 fi
+echo "bench-desktop: ${BENCH_DESKTOP_MODE:-composited}$([[ ${BENCH_DESKTOP_MODE:-} == software ]] && echo ' (WEBKIT_DISABLE_COMPOSITING_MODE=1: no GL)')"
 
 name=bench-desktop
 rate=100
@@ -94,6 +103,7 @@ cat >"$tmp/marks.json" <<EOF
 {"machine": "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end", "rate": $rate, "streams": $marks}
 EOF
 out="$artifacts/bench-desktop.json"
+if [[ ${BENCH_DESKTOP_MODE:-} == software ]]; then out="$artifacts/bench-desktop-software.json"; fi
 probe report "$tmp/samples.jsonl" "$tmp/marks.json" "$tmp/pss-idle.json" "$tmp/pss-after.json" "$out"
 echo "$name: results in $out"
 app_quit
