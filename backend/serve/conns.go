@@ -10,11 +10,16 @@ import (
 )
 
 // connLimiter caps the open client connections in total and per client
-// address. A client over its own cap has its new connection closed at once,
-// so that one host cannot take every slot. When every slot is taken, the
+// address, so that one host cannot take every slot. A client at its own cap
+// has its connection idle the longest closed for the new one; with none idle,
+// the new connection is closed at once. When every slot is taken, the
 // connection idle the longest between requests is closed to make room (a
 // browser opens a new one when it needs it); only when none is idle does the
-// new connection wait for a slot.
+// new connection wait for a slot, until one closes or goes idle.
+//
+// Closing an idle connection races with a request arriving on it, as a
+// keep-alive timeout does: clients retry what they sent on a connection the
+// server closed before reading.
 type connLimiter struct {
 	net.Listener
 	max, perClient int
@@ -23,18 +28,23 @@ type connLimiter struct {
 	exempt func(netip.Addr) bool
 
 	mu       sync.Mutex
-	free     *sync.Cond // signalled when a connection closes or the listener does
+	free     *sync.Cond // signalled when a connection closes or goes idle, or the listener closes
 	total    int
 	byClient map[string]int
-	idle     map[net.Conn]time.Time // as the http.Server sees them (a TLS conn wraps ours)
+	idle     map[net.Conn]idleConn // as the http.Server sees them (a TLS conn wraps ours)
 	closed   bool
 	refused  func(addr string) // told of each connection closed for its client's cap
+}
+
+type idleConn struct {
+	since time.Time
+	key   string // its client's key; "" when not capped
 }
 
 func newConnLimiter(ln net.Listener, max, perClient int, exempt func(netip.Addr) bool, refused func(string)) *connLimiter {
 	l := &connLimiter{
 		Listener: ln, max: max, perClient: perClient, exempt: exempt, refused: refused,
-		byClient: map[string]int{}, idle: map[net.Conn]time.Time{},
+		byClient: map[string]int{}, idle: map[net.Conn]idleConn{},
 	}
 	l.free = sync.NewCond(&l.mu)
 	return l
@@ -63,23 +73,23 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 			return nil, err
 		}
 		ip, key := connKey(c.RemoteAddr())
-		capped := l.perClient > 0 && !(ip.IsValid() && l.exempt(ip))
+		if l.perClient == 0 || (ip.IsValid() && l.exempt(ip)) {
+			key = ""
+		}
 		l.mu.Lock()
-		if capped && l.byClient[key] >= l.perClient {
-			l.mu.Unlock()
-			c.Close()
-			l.refused(ip.String())
-			continue
+		if key != "" && l.byClient[key] >= l.perClient {
+			v := l.oldestIdle(key)
+			if v == nil {
+				l.mu.Unlock()
+				c.Close()
+				l.refused(ip.String())
+				continue
+			}
+			l.shed(v) // unlocks and locks again
 		}
 		for l.max > 0 && l.total >= l.max && !l.closed {
-			if v := l.oldestIdle(); v != nil {
-				delete(l.idle, v)
-				l.mu.Unlock()
-				if tc, ok := v.(*tls.Conn); ok {
-					v = tc.NetConn() // no close_notify to a client that may not read
-				}
-				v.Close() // its release signals free
-				l.mu.Lock()
+			if v := l.oldestIdle(""); v != nil {
+				l.shed(v)
 				continue
 			}
 			l.free.Wait()
@@ -90,37 +100,59 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 			return nil, net.ErrClosed
 		}
 		l.total++
-		if capped {
+		if key != "" {
 			l.byClient[key]++
-		} else {
-			key = ""
 		}
 		l.mu.Unlock()
 		return &limitedConn{Conn: c, l: l, key: key}, nil
 	}
 }
 
-func (l *connLimiter) oldestIdle() net.Conn {
+// oldestIdle is the connection idle the longest, of the client key or of
+// any client (""); nil when none is idle.
+func (l *connLimiter) oldestIdle(key string) net.Conn {
 	var oldest net.Conn
 	var since time.Time
-	for c, t := range l.idle {
-		if oldest == nil || t.Before(since) {
-			oldest, since = c, t
+	for c, ic := range l.idle {
+		if (key == "" || ic.key == key) && (oldest == nil || ic.since.Before(since)) {
+			oldest, since = c, ic.since
 		}
 	}
 	return oldest
 }
 
+// shed closes the idle connection v to make room; it is called with l.mu
+// held, releases it while closing (the close gives the slot back) and holds
+// it again when it returns.
+func (l *connLimiter) shed(v net.Conn) {
+	delete(l.idle, v)
+	l.mu.Unlock()
+	if tc, ok := v.(*tls.Conn); ok {
+		v = tc.NetConn() // no close_notify to a client that may not read
+	}
+	v.Close()
+	l.mu.Lock()
+}
+
 // connState is the http.Server's ConnState hook: it keeps the set of
-// connections idle between requests.
+// connections idle between requests, and wakes an Accept waiting for room.
 func (l *connLimiter) connState(c net.Conn, st http.ConnState) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if st == http.StateIdle {
-		l.idle[c] = time.Now()
-	} else {
+	if st != http.StateIdle {
 		delete(l.idle, c)
+		return
 	}
+	key := ""
+	inner := c
+	if tc, ok := c.(*tls.Conn); ok {
+		inner = tc.NetConn()
+	}
+	if lc, ok := inner.(*limitedConn); ok {
+		key = lc.key
+	}
+	l.idle[c] = idleConn{since: time.Now(), key: key}
+	l.free.Signal()
 }
 
 func (l *connLimiter) Close() error {
@@ -143,6 +175,13 @@ func (l *connLimiter) release(key string) {
 	l.mu.Unlock()
 }
 
+// counts returns the open connections and how many are idle.
+func (l *connLimiter) counts() (open, idle int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.total, len(l.idle)
+}
+
 // limitedConn gives its slot back when closed, once.
 type limitedConn struct {
 	net.Conn
@@ -155,11 +194,4 @@ func (c *limitedConn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(func() { c.l.release(c.key) })
 	return err
-}
-
-// counts returns the open connections and how many are idle.
-func (l *connLimiter) counts() (open, idle int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.total, len(l.idle)
 }

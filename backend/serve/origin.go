@@ -37,12 +37,13 @@ func (s *Server) checkOrigin(r *http.Request) (acao, refusal string) {
 			switch site := r.Header.Get("Sec-Fetch-Site"); {
 			case site == "same-origin":
 				return "", ""
-			case site == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+			case site == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) && !s.overHTTPS(r):
 				// Browsers send no Fetch Metadata to a plain-HTTP origin
 				// that is not loopback (http://192.168.1.5:8080), and a
 				// same-origin GET carries no Origin: the web app's model
 				// list. A read that another site could trigger there
-				// gives it nothing it can read.
+				// gives it nothing it can read. Over https browsers
+				// always send Fetch Metadata, so its absence is a script.
 				return "", ""
 			}
 		}
@@ -148,4 +149,21 @@ func (s *Server) preflight(w *recorder, r *http.Request, info *reqInfo, acao, me
 		h.Set("Access-Control-Max-Age", "600")
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// overHTTPS tells whether the browser sent r over https: to this server's
+// TLS, or to a trusted reverse proxy that says so (X-Forwarded-Proto).
+func (s *Server) overHTTPS(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	if len(s.trusted) == 0 || !strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https") {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && s.isTrusted(a.Unmap())
 }

@@ -112,7 +112,10 @@ func TestQueryIsNotForwarded(t *testing.T) {
 }
 
 func TestOrigins(t *testing.T) {
-	e := newEnv(t, func(c *Config) { c.AllowOrigins = []string{"https://example.org", "https://www.example.org:8443"} })
+	e := newEnv(t, func(c *Config) {
+		c.AllowOrigins = []string{"https://example.org", "https://www.example.org:8443"}
+		c.TrustProxies = []string{"127.0.0.1"}
+	})
 	e.up.Always(llmtest.ChatPath, llmtest.JSON(200, llmtest.Completion("ok", 1, 1)))
 	_, port, _ := net.SplitHostPort(e.addr)
 	cases := []struct {
@@ -178,6 +181,8 @@ func TestOrigins(t *testing.T) {
 		{"GET without Origin to another Host", map[string]string{"Origin": "", "Host": "evil.example:" + port}, 403},
 		{"cross-site GET without Origin", map[string]string{"Origin": "", "Host": "www.example.org:8443", "Sec-Fetch-Site": "cross-site"}, 403},
 		{"same-site GET without Origin", map[string]string{"Origin": "", "Host": "www.example.org:8443", "Sec-Fetch-Site": "same-site"}, 403},
+		// Over https browsers always send Fetch Metadata: without it, a script.
+		{"GET without Origin or Fetch Metadata over https (from a trusted proxy)", map[string]string{"Origin": "", "Host": "www.example.org:8443", "X-Forwarded-Proto": "https"}, 403},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			expectStatus(t, e.do(t, "GET", "/v1/models", "", c.hdr), c.status)
@@ -533,6 +538,53 @@ func TestSlowClients(t *testing.T) {
 		}
 		if closed != 1 {
 			t.Errorf("%d idle connections were closed for the new one, want 1", closed)
+		}
+	})
+	t.Run("connection cap: a connection that goes idle makes room for one waiting", func(t *testing.T) {
+		e := newEnv(t, func(c *Config) { c.MaxConns = 1 })
+		holder := dial(t, e.addr)
+		io.WriteString(holder, "GET /healthz HTTP/1.1\r\n") // busy: a request begun
+		waitFor(t, "the holder to be accepted", func() bool { return openConns(e) == 1 })
+		conn := dial(t, e.addr)
+		io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		time.Sleep(200 * time.Millisecond)        // it waits for the slot
+		io.WriteString(holder, "Host: x\r\n\r\n") // the holder's request ends; it stays open, idle
+		if resp, err := http.ReadResponse(bufio.NewReader(holder), nil); err != nil {
+			t.Fatal(err)
+		} else {
+			resp.Body.Close()
+		}
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second)) // the keep-alive timeout is 60 s
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("the waiting connection was not served when the holder went idle: %v", err)
+		}
+		resp.Body.Close()
+	})
+	t.Run("connections per client: the client's own idle connection makes room", func(t *testing.T) {
+		e := newEnv(t, func(c *Config) { c.MaxConnsPerClient = 2 })
+		var held []net.Conn
+		for i := 0; i < 2; i++ {
+			h := dial(t, e.addr)
+			io.WriteString(h, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+			resp, err := http.ReadResponse(bufio.NewReader(h), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			held = append(held, h)
+		}
+		waitFor(t, "two idle connections", func() bool { return idleConns(e) == 2 })
+		third := dial(t, e.addr)
+		io.WriteString(third, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		third.SetReadDeadline(time.Now().Add(5 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(third), nil)
+		if err != nil {
+			t.Fatalf("a client with idle connections was refused a new one: %v", err)
+		}
+		resp.Body.Close()
+		if n := openConns(e); n > 2 {
+			t.Errorf("%d connections open for one client, cap 2", n)
 		}
 	})
 	t.Run("connections per client", func(t *testing.T) {

@@ -40,6 +40,7 @@ type Server struct {
 	originLimit *limiter
 	streams     *streamCaps
 	conns       atomic.Pointer[connLimiter] // the listener Serve is serving
+	refusals    refusals
 	app, widget http.Handler
 	description []byte // /murmur/server.json
 	cert        *tls.Certificate
@@ -163,9 +164,7 @@ func (s *Server) Run(ctx context.Context) error {
 // requests in flight ShutdownTimeout to finish, then closes the rest. It
 // returns nil after a shutdown.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	limiter := newConnLimiter(ln, s.cfg.MaxConns, s.cfg.MaxConnsPerClient, s.isTrusted, func(addr string) {
-		s.log.Debug("connection refused: this client has too many open", "client", addr, "cap", s.cfg.MaxConnsPerClient)
-	})
+	limiter := newConnLimiter(ln, s.cfg.MaxConns, s.cfg.MaxConnsPerClient, s.isTrusted, s.noteRefused)
 	ln = limiter
 	s.conns.Store(limiter)
 	hs := &http.Server{
@@ -475,3 +474,23 @@ var (
 	errTotalTimeout = errors.New("total timeout")
 	errIdleTimeout  = errors.New("idle timeout")
 )
+
+// refusals counts the connections closed for their client's cap, for a
+// warning at most every 10 s (a flood must not flood the log too).
+type refusals struct {
+	mu     sync.Mutex
+	n      int
+	logged time.Time
+}
+
+func (s *Server) noteRefused(addr string) {
+	r := &s.refusals
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.n++
+	if now := s.now(); now.Sub(r.logged) >= 10*time.Second {
+		s.log.Warn("connections refused: a client had too many open and none idle (--max-conns-per-client)",
+			"client", addr, "cap", s.cfg.MaxConnsPerClient, "refused", r.n)
+		r.n, r.logged = 0, now
+	}
+}
