@@ -189,6 +189,22 @@ test('the JavaScript API: send() and clear()', async (context) => {
   assert.equal(await docs(page).getByText('sent by the page').count(), 0, 'clear() deleted the conversation');
 });
 
+test('a link in a widget reply opens in a new tab that learns nothing of the host page', async (context) => {
+  await context.route('https://example.com/**', (r) => r.fulfill({ contentType: 'text/html', body: '<title>landed</title>' }));
+  const page = await context.newPage();
+  await page.goto(host.url + '/some/page?private=1');
+  await page.evaluate(() => document.querySelector('murmur-chat#docs').send('/echo See [the guide](https://example.com/guide) here.'));
+  const link = docs(page).getByRole('link', { name: 'the guide' });
+  await link.waitFor();
+  page.on('dialog', (d) => d.accept());
+  const opened = context.waitForEvent('page');
+  await link.click();
+  const tab = await opened;
+  await tab.waitForURL('https://example.com/guide');
+  // The host page sends its origin by default (strict-origin-when-cross-origin): the tab must not get it.
+  assert.deepEqual(await tab.evaluate(() => [window.opener, document.referrer]), [null, '']);
+});
+
 test('a host page with the Content-Security-Policy of the README runs the widget', async (context) => {
   const page = await context.newPage();
   const violations = [];

@@ -63,14 +63,26 @@ export function answer(ask: Ask): Promise<unknown> {
       return Promise.resolve(window.confirm(`${ask.payload.title}\n\n${ask.payload.message}`));
     case 'open-url': {
       // A blank tab first, so that a tab the browser blocked is told apart
-      // (with noopener, window.open returns null even when it opened one);
-      // it loses its handle on this page before it goes to the link, and
-      // the page's referrer policy (no-referrer) sends no address along.
-      const tab = window.open('', '_blank');
-      if (!tab) return Promise.resolve(false);
-      tab.opener = null;
-      tab.location.replace(ask.payload.url);
-      return Promise.resolve(true);
+      // (with noopener, window.open returns null even when it opened one).
+      // It loses its handle on this page, then goes to the link through an
+      // anchor with rel=noreferrer clicked inside it: no address of this
+      // page, or of the site a widget is on, goes along, whatever their
+      // referrer policy.
+      let tab: Window | null = null;
+      try {
+        tab = window.open('', '_blank');
+        if (!tab) return Promise.resolve(false);
+        tab.opener = null;
+        const a = tab.document.createElement('a');
+        a.href = ask.payload.url;
+        a.rel = 'noreferrer';
+        tab.document.body.append(a);
+        a.click();
+        return Promise.resolve(true);
+      } catch {
+        tab?.close();
+        return Promise.resolve(false);
+      }
     }
   }
 }
