@@ -30,13 +30,21 @@ probe() { node "$root/scripts/desktop-probe.mjs" "$@"; }
 
 pid="" fake_pid="" api="" win=""
 session_cleanup() {
+  # Whatever has already exited, the rest is still stopped and removed (and
+  # the script's own exit status is kept).
+  local status=$?
+  set +e
   [[ -n "$pid" ]] && kill -9 "$pid" 2>/dev/null
   [[ -n "$fake_pid" ]] && kill "$fake_pid" 2>/dev/null
   [[ -n "${sampler_pid:-}" ]] && kill "$sampler_pid" 2>/dev/null
   wait 2>/dev/null
   rm -rf "$tmp"
+  return "$status"
 }
 trap session_cleanup EXIT
+# A cancelled job (SIGTERM, Ctrl-C) cleans up too: bash runs EXIT traps on exit, not on a fatal signal.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 now_ms() { date +%s%3N; }
 session_start=$(now_ms)
@@ -141,8 +149,10 @@ painted() {
 settled() {
   local cur prev="" deadline=$(($(now_ms) + $2 * 1000))
   while (($(now_ms) < deadline)); do
+    # A capture that failed (no bytes: the MD5 of nothing) is not a settled
+    # window. (Through a pipe: a file in $tmp would change the file dialog.)
     cur=$(import -window "$1" png:- 2>/dev/null | md5sum)
-    [[ "$cur" == "$prev" ]] && return 0
+    [[ "$cur" != "d41d8cd98f00b204e9800998ecf8427e  -" && "$cur" == "$prev" ]] && return 0
     prev=$cur
     sleep 0.15
   done
