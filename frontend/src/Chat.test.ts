@@ -222,6 +222,29 @@ describe('sidebar', () => {
     expect(nav.queryByRole('button', { name: 'Show more' })).toBeNull();
   });
 
+  it('a page of the active list that arrives after switching to Archived stays out of it', async () => {
+    for (let i = 0; i < 105; i++) {
+      fake.conversations.set(`c${i}`, conversation(`c${i}`, `Chat number ${i}`));
+    }
+    fake.conversations.set('a1', { ...conversation('a1', 'Archived plans'), archived: true });
+    const list = fake.app.ListConversations;
+    let release = (): void => {};
+    fake.app.ListConversations = async (filter: string, offset: number, limit: number) => {
+      if (offset > 0) await new Promise<void>((r) => (release = r)); // the next page is slow
+      return list(filter, offset, limit);
+    };
+    render(App);
+    const nav = within(screen.getByRole('navigation', { name: 'Conversations' }));
+    await nav.findByText('Chat number 99');
+    await fireEvent.click(nav.getByRole('button', { name: 'Show more' }));
+    await fireEvent.change(nav.getByLabelText('Show'), { target: { value: 'archived' } });
+    expect(await nav.findByRole('button', { name: /^Archived plans/ })).toBeTruthy();
+    release(); // the active list's second page arrives late
+    await new Promise((r) => setTimeout(r, 50));
+    expect(nav.queryByText('Chat number 104')).toBeNull();
+    expect(nav.getAllByRole('button', { name: /^(Archived plans|Chat number)/ })).toHaveLength(1);
+  });
+
   it('Ctrl+N starts a new chat', async () => {
     fake.conversations.set('c1', conversation('c1', 'Old', [message('u1', 'user', 'old question')]));
     render(App);

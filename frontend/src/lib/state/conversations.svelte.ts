@@ -37,6 +37,8 @@ export class ConversationsState {
 
   private stop: () => void = () => {};
   private searchSeq = 0;
+  /** Bumped by each refresh: a list page asked for before it is dropped. */
+  private generation = 0;
   private refreshing = false;
   private again = false;
   /** A next page is on its way (the list asks on every scroll near its end). */
@@ -87,9 +89,12 @@ export class ConversationsState {
     if (!hasBackend()) {
       return;
     }
+    const generation = ++this.generation;
+    this.loading = false; // a page on its way is stale now and no longer holds the next one back
     try {
       const limit = Math.min(Math.max(pageSize, this.items.length), 500);
       const page = await api.listConversations(this.filter, 0, limit);
+      if (generation !== this.generation) return; // a newer list (another filter) is on its way
       this.items = page.items ?? [];
       this.more = page.more;
       this.total = page.total;
@@ -108,8 +113,12 @@ export class ConversationsState {
       return;
     }
     this.loading = true;
+    const generation = this.generation;
     try {
       const page = await api.listConversations(this.filter, this.items.length, pageSize);
+      // A page of the list as it was before a refresh or another filter
+      // does not belong in the list now.
+      if (generation !== this.generation) return;
       const seen = new Set(this.items.map((c) => c.id));
       this.items = [...this.items, ...(page.items ?? []).filter((c) => !seen.has(c.id))];
       this.more = page.more;
@@ -117,7 +126,7 @@ export class ConversationsState {
     } catch (e) {
       this.error = toUIError(e);
     } finally {
-      this.loading = false;
+      if (generation === this.generation) this.loading = false;
     }
   }
 
