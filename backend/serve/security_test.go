@@ -509,26 +509,11 @@ func TestSlowClients(t *testing.T) {
 		// Clients that hold keep-alive connections idle (one request each,
 		// then nothing) cannot keep a new client out.
 		e := newEnv(t, func(c *Config) { c.MaxConns = 3 })
-		var holders []net.Conn
-		for i := 0; i < 3; i++ {
-			h := dial(t, e.addr)
-			io.WriteString(h, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-			resp, err := http.ReadResponse(bufio.NewReader(h), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			holders = append(holders, h)
-		}
+		holders := keptAlive(t, e.addr, 3)
 		waitFor(t, "three idle connections", func() bool { return idleConns(e) == 3 })
-		conn := dial(t, e.addr)
-		io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-		if err != nil {
+		if err := served(dial(t, e.addr)); err != nil {
 			t.Fatalf("a new client was kept out by idle connections: %v", err)
 		}
-		resp.Body.Close()
 		closed := 0
 		for _, h := range holders {
 			h.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
@@ -563,26 +548,11 @@ func TestSlowClients(t *testing.T) {
 	})
 	t.Run("connections per client: the client's own idle connection makes room", func(t *testing.T) {
 		e := newEnv(t, func(c *Config) { c.MaxConnsPerClient = 2 })
-		var held []net.Conn
-		for i := 0; i < 2; i++ {
-			h := dial(t, e.addr)
-			io.WriteString(h, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-			resp, err := http.ReadResponse(bufio.NewReader(h), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			held = append(held, h)
-		}
+		keptAlive(t, e.addr, 2)
 		waitFor(t, "two idle connections", func() bool { return idleConns(e) == 2 })
-		third := dial(t, e.addr)
-		io.WriteString(third, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-		third.SetReadDeadline(time.Now().Add(5 * time.Second))
-		resp, err := http.ReadResponse(bufio.NewReader(third), nil)
-		if err != nil {
+		if err := served(dial(t, e.addr)); err != nil {
 			t.Fatalf("a client with idle connections was refused a new one: %v", err)
 		}
-		resp.Body.Close()
 		if n := openConns(e); n > 2 {
 			t.Errorf("%d connections open for one client, cap 2", n)
 		}
@@ -612,6 +582,36 @@ func TestSlowClients(t *testing.T) {
 			t.Errorf("the refusal was not logged: %s", e.logs.String())
 		}
 	})
+}
+
+// keptAlive opens n keep-alive connections that each make one request and
+// then stay open, idle.
+func keptAlive(t *testing.T, addr string, n int) []net.Conn {
+	t.Helper()
+	var conns []net.Conn
+	for i := 0; i < n; i++ {
+		c := dial(t, addr)
+		io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		conns = append(conns, c)
+	}
+	return conns
+}
+
+// served sends one request on conn and reports whether it was answered
+// within 5 s.
+func served(conn net.Conn) error {
+	io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
 }
 
 func openConns(e *env) int {
