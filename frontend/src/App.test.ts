@@ -28,6 +28,18 @@ describe('App layout', () => {
   });
 });
 
+describe('first run', () => {
+  it('says where the key is kept: the keychain on the desktop, this tab in a browser', async () => {
+    render(App);
+    expect(await screen.findByText(/kept in your system keychain/)).toBeTruthy();
+    cleanup();
+    fake.settings.keyStorage = { switchable: true, remembered: false };
+    render(App);
+    expect(await screen.findByText(/kept until this tab closes/)).toBeTruthy();
+    expect(screen.queryByText(/system keychain/)).toBeNull();
+  });
+});
+
 describe('Composer', () => {
   it('sends on Enter, keeps Shift+Enter as a line break, and clears after sending', async () => {
     render(App);
