@@ -21,7 +21,7 @@ type Request =
   | { t: 'close'; handle: string };
 
 /** The JSON text of a UIError, as Go rejects with (backend.ts reads it). */
-export function uiErrorText(kind: string, message: string): string {
+function uiErrorText(kind: string, message: string): string {
   return JSON.stringify({ kind, message });
 }
 

@@ -20,7 +20,7 @@ export interface WidgetConfig {
 }
 
 /** Attributes that would put a key in the page: refused. */
-export const keyAttributes = ['key', 'api-key', 'apikey', 'api_key', 'token', 'authorization'];
+const keyAttributes = ['key', 'api-key', 'apikey', 'api_key', 'token', 'authorization'];
 
 export const observed = [
   'endpoint',

@@ -93,10 +93,8 @@ class MurmurChat extends HTMLElement {
 
   #applyTheme(): void {
     const theme = this.config.theme;
-    for (const el of [this.#frame]) {
-      el?.classList.toggle('light', theme === 'light');
-      el?.classList.toggle('dark', theme === 'dark');
-    }
+    this.#frame?.classList.toggle('light', theme === 'light');
+    this.#frame?.classList.toggle('dark', theme === 'dark');
   }
 
   #draw(): void {

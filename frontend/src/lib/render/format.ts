@@ -40,7 +40,7 @@ hljs.registerAliases(['rs'], { languageName: 'rust' });
  * readers) is longer than this is rendered as MathML only, which the browser
  * lays out itself: a third of the markup and far fewer elements.
  */
-export const mathMLOnlyOver = 24_000;
+const mathMLOnlyOver = 24_000;
 
 function katexHTML(tex: string, display: boolean, output: 'htmlAndMathml' | 'mathml'): string {
   return katex.renderToString(tex, {
@@ -54,7 +54,7 @@ function katexHTML(tex: string, display: boolean, output: 'htmlAndMathml' | 'mat
   });
 }
 
-export function formatMath(tex: string, display: boolean): string {
+function formatMath(tex: string, display: boolean): string {
   const full = katexHTML(tex, display, 'htmlAndMathml');
   if (full.length <= mathMLOnlyOver) {
     return full;
@@ -67,7 +67,7 @@ export function formatMath(tex: string, display: boolean): string {
  * code is shown in (markdown.ts codeGroups); null when there is nothing to
  * add to the plain text.
  */
-export function formatCode(code: string, lang: string): string | null {
+function formatCode(code: string, lang: string): string | null {
   if (!lang || !hljs.getLanguage(lang)) {
     return null;
   }
@@ -83,7 +83,7 @@ export function formatCode(code: string, lang: string): string | null {
  * spans open at a group's end and opening them again in the next (a string
  * or comment can run over many lines).
  */
-export function groupHighlighted(html: string): string {
+function groupHighlighted(html: string): string {
   const open: string[] = [];
   let out = '<span class="code-lines">';
   let lines = 0;

@@ -85,7 +85,7 @@ export class PageFormatter implements Formatter {
  * not be loaded, or it crashed), the jobs it held and all later ones go to
  * fallback.
  */
-export class WorkerFormatter implements Formatter {
+class WorkerFormatter implements Formatter {
   private worker: Worker | null;
   private outbox: FormatJob[] = [];
   private inflight = new Map<string, Array<(r: FormatResult) => void>>();

@@ -129,7 +129,7 @@ function mathSlot(tex: string, display: boolean): string {
 }
 
 /** The language name shown on a code block: the first word of the info string, if it looks like one. */
-export function codeLanguage(info: string): string {
+function codeLanguage(info: string): string {
   const name = info.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
   return /^[a-z0-9][a-z0-9_+#.-]{0,31}$/.test(name) ? name : '';
 }

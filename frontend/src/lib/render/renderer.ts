@@ -16,6 +16,7 @@
 import { hasTextFrom, normalizeSource, parseBlocks, referenceLabel, renderHTML, type RenderEnv } from './markdown';
 import { patchNodes } from './patch';
 import { codeGroups } from './lines';
+import { nextFrame } from './scheduler';
 import { forgetKey } from './slots';
 import { pageService, showImage, type RenderService, type SlotHost } from './service';
 
@@ -724,14 +725,6 @@ function dollars(src: string): number {
     n++;
   }
   return n;
-}
-
-function nextFrame(cb: () => void) {
-  if (typeof requestAnimationFrame === 'function') {
-    requestAnimationFrame(() => cb());
-  } else {
-    setTimeout(cb, 16);
-  }
 }
 
 function commonPrefix(a: string, b: string): number {

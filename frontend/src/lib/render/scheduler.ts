@@ -21,15 +21,7 @@ export class FrameScheduler {
 
   constructor(opts: SchedulerOptions = {}) {
     this.budget = opts.budgetMs ?? 6;
-    this.frame =
-      opts.frame ??
-      ((cb) => {
-        if (typeof requestAnimationFrame === 'function') {
-          requestAnimationFrame(() => cb());
-        } else {
-          setTimeout(cb, 16);
-        }
-      });
+    this.frame = opts.frame ?? nextFrame;
     this.now = opts.now ?? (() => performance.now());
   }
 
@@ -89,6 +81,15 @@ export class FrameScheduler {
         this.wake();
       }
     });
+  }
+}
+
+/** Calls cb in the next animation frame (a timer where there are none). */
+export function nextFrame(cb: () => void): void {
+  if (typeof requestAnimationFrame === 'function') {
+    requestAnimationFrame(() => cb());
+  } else {
+    setTimeout(cb, 16);
   }
 }
 

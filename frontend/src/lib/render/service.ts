@@ -16,7 +16,7 @@ export interface Limits {
   codeAutoChars: number;
 }
 
-export const defaultLimits: Limits = { mathAutoChars: 32_000, codeAutoChars: 96_000 };
+const defaultLimits: Limits = { mathAutoChars: 32_000, codeAutoChars: 96_000 };
 
 /** Characters of formatter output sanitised in one pass. */
 const batchChars = 12_000;
