@@ -153,8 +153,3 @@ func explainRefusal(ctx context.Context, target string, err error) error {
 }
 
 func abortFn(controller js.Value) func() { return func() { controller.Call("abort") } }
-
-func loopbackHost(h string) bool {
-	h = strings.ToLower(h)
-	return h == "localhost" || strings.HasSuffix(h, ".localhost") || strings.HasPrefix(h, "127.") || h == "::1"
-}
