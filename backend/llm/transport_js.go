@@ -86,7 +86,8 @@ type fetchBody struct {
 	ctx    context.Context
 	reader js.Value
 	abort  js.Value
-	rest   []byte
+	buf    []byte // holds one chunk, reused for the next
+	rest   []byte // what Read has not handed out of buf
 	err    error
 }
 
@@ -108,7 +109,11 @@ func (b *fetchBody) Read(p []byte) (int, error) {
 			return 0, io.EOF
 		}
 		v := chunk.Get("value")
-		b.rest = make([]byte, v.Get("byteLength").Int())
+		n := v.Get("byteLength").Int()
+		if cap(b.buf) < n {
+			b.buf = make([]byte, n)
+		}
+		b.rest = b.buf[:n] // the last chunk is all read: its buffer is free
 		js.CopyBytesToGo(b.rest, v)
 	}
 	n := copy(p, b.rest)
