@@ -29,7 +29,7 @@ func main() {
 		// was started from, if any. Elsewhere this does nothing.
 		desktop.AttachConsole()
 		os.Exit(cli.Run(args, cli.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr},
-			cli.Env{Version: version, Open: openForCommand, Web: installedWebFiles()}))
+			cli.Env{Version: version, Open: openForCommand, Web: installedWebFiles}))
 	}
 	if err := runWindow(); err != nil {
 		fmt.Fprintln(os.Stderr, "murmur:", view.Readable(err))

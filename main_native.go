@@ -57,7 +57,8 @@ func openApp(ctx context.Context, a *App, p platform.Paths, log *slog.Logger, sh
 }
 
 // installedWebFiles finds the web app and widget (`make web`'s dist/web) a
-// package installed beside the binary (see webDirs). The desktop binary
+// package installed beside the binary (see webDirs), when `murmur serve`
+// asks. The desktop binary
 // does not embed them (they would make it a third larger); the server build
 // does. nil when there are none: `murmur serve` then serves the API alone.
 func installedWebFiles() fs.FS {

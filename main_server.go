@@ -29,5 +29,5 @@ func main() {
 		os.Exit(1)
 	}
 	os.Exit(cli.Run(args, cli.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr},
-		cli.Env{Version: version, Open: openForCommand, Web: files, Headless: true}))
+		cli.Env{Version: version, Open: openForCommand, Web: func() fs.FS { return files }, Headless: true}))
 }

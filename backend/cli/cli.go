@@ -53,9 +53,10 @@ type Env struct {
 	Version string
 	// Open opens the app for the commands that use it.
 	Open Opener
-	// Web holds the web app and the widget for `murmur serve` (the app at
-	// its root, the widget under "murmur/"); nil serves the API alone.
-	Web fs.FS
+	// Web finds the web app and the widget for `murmur serve` (the app at
+	// its root, the widget under "murmur/"), called by serve alone; nil, or
+	// a nil FS, serves the API alone.
+	Web func() fs.FS
 	// Headless is true for the server build, which has no window.
 	Headless bool
 }

@@ -40,9 +40,11 @@ func (r *runner) serve(args []string) error {
 		return err
 	}
 	if r.env.Web != nil {
-		cfg.App = r.env.Web
-		if widget, err := fs.Sub(r.env.Web, "murmur"); err == nil {
-			cfg.Widget = widget
+		if web := r.env.Web(); web != nil {
+			cfg.App = web
+			if widget, err := fs.Sub(web, "murmur"); err == nil {
+				cfg.Widget = widget
+			}
 		}
 	}
 	srv, err := serve.New(cfg, log)

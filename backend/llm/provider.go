@@ -108,11 +108,19 @@ func InsecureWarning(baseURL string) string {
 		return ""
 	}
 	host := u.Hostname()
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
-		return ""
-	}
-	if ip, err := netip.ParseAddr(host); err == nil && ip.Unmap().IsLoopback() {
+	if loopbackHost(host) {
 		return ""
 	}
 	return fmt.Sprintf("%s uses plain http: the API key and your messages travel unencrypted", host)
+}
+
+// loopbackHost tells whether the host name h is this machine: localhost, a
+// name under .localhost, or a loopback address.
+func loopbackHost(h string) bool {
+	h = strings.ToLower(h)
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(h)
+	return err == nil && ip.Unmap().IsLoopback()
 }

@@ -3,7 +3,6 @@ package llm
 import (
 	"context"
 	"io"
-	"net/url"
 	"strings"
 )
 
@@ -36,29 +35,6 @@ func (h header) Get(name string) string { return h[strings.ToLower(name)] }
 // TLS stack out of the WebAssembly module.
 type transport interface {
 	roundTrip(ctx context.Context, r *request) (*response, error)
-}
-
-// redirectSafeHeaders are the only request headers sent on to another origin
-// after a redirect.
-var redirectSafeHeaders = map[string]bool{
-	"Accept": true, "Accept-Encoding": true, "Content-Type": true, "User-Agent": true,
-}
-
-func sameOrigin(a, b *url.URL) bool {
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(hostPort(a), hostPort(b))
-}
-
-func hostPort(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		switch strings.ToLower(u.Scheme) {
-		case "https":
-			port = "443"
-		case "http":
-			port = "80"
-		}
-	}
-	return u.Hostname() + ":" + port
 }
 
 // permanentError is a transport failure that sending again cannot fix (a

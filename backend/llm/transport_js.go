@@ -86,7 +86,8 @@ type fetchBody struct {
 	ctx    context.Context
 	reader js.Value
 	abort  js.Value
-	rest   []byte
+	buf    []byte // holds one chunk, reused for the next
+	rest   []byte // what Read has not handed out of buf
 	err    error
 }
 
@@ -108,7 +109,11 @@ func (b *fetchBody) Read(p []byte) (int, error) {
 			return 0, io.EOF
 		}
 		v := chunk.Get("value")
-		b.rest = make([]byte, v.Get("byteLength").Int())
+		n := v.Get("byteLength").Int()
+		if cap(b.buf) < n {
+			b.buf = make([]byte, n)
+		}
+		b.rest = b.buf[:n] // the last chunk is all read: its buffer is free
 		js.CopyBytesToGo(b.rest, v)
 	}
 	n := copy(p, b.rest)
@@ -153,8 +158,3 @@ func explainRefusal(ctx context.Context, target string, err error) error {
 }
 
 func abortFn(controller js.Value) func() { return func() { controller.Call("abort") } }
-
-func loopbackHost(h string) bool {
-	h = strings.ToLower(h)
-	return h == "localhost" || strings.HasSuffix(h, ".localhost") || strings.HasPrefix(h, "127.") || h == "::1"
-}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -80,4 +81,27 @@ func (t httpTransport) roundTrip(ctx context.Context, r *request) (*response, er
 		}
 	}
 	return &response{StatusCode: resp.StatusCode, Header: h, Body: resp.Body}, nil
+}
+
+// redirectSafeHeaders are the only request headers sent on to another origin
+// after a redirect.
+var redirectSafeHeaders = map[string]bool{
+	"Accept": true, "Accept-Encoding": true, "Content-Type": true, "User-Agent": true,
+}
+
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(hostPort(a), hostPort(b))
+}
+
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		switch strings.ToLower(u.Scheme) {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		}
+	}
+	return u.Hostname() + ":" + port
 }

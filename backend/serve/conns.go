@@ -58,12 +58,7 @@ func connKey(a net.Addr) (netip.Addr, string) {
 		return netip.Addr{}, a.String()
 	}
 	ip := ap.Addr().Unmap().WithZone("")
-	if ip.Is6() {
-		if p, err := ip.Prefix(64); err == nil {
-			return ip, p.String()
-		}
-	}
-	return ip, ip.String()
+	return ip, limitKey(ip)
 }
 
 func (l *connLimiter) Accept() (net.Conn, error) {

@@ -51,7 +51,7 @@ func (s *Server) checkOrigin(r *http.Request) (acao, refusal string) {
 			"for the web app opened at that address, list it with --allow-origin (e.g. --allow-origin https://%s); "+
 			"for scripts and other servers, --allow-no-origin", printable(r.Host), printable(r.Host))
 	}
-	if n, err := normalizeOrigin(values[0]); err == nil && s.origins[n] {
+	if n := s.listed(values[0]); n != "" {
 		return n, ""
 	}
 	return "", fmt.Sprintf("forbidden: the origin %s is not allowed to use this server (see --allow-origin)", printable(values[0]))
@@ -101,7 +101,13 @@ func (s *Server) allowedOrigin(r *http.Request) string {
 	if len(values) != 1 {
 		return ""
 	}
-	if n, err := normalizeOrigin(values[0]); err == nil && s.origins[n] {
+	return s.listed(values[0])
+}
+
+// listed returns the origin o as browsers write it when it is on the
+// allow-list, or "".
+func (s *Server) listed(o string) string {
+	if n, err := normalizeOrigin(o); err == nil && s.origins[n] {
 		return n
 	}
 	return ""

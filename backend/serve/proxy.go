@@ -352,11 +352,14 @@ func (s *Server) copyReplyHeaders(dst, src http.Header) {
 }
 
 // redact replaces every occurrence of the key.
-func (s *Server) redact(b []byte) []byte {
-	if len(s.key) == 0 || !bytes.Contains(b, s.key) {
+func (s *Server) redact(b []byte) []byte { return redactKey(b, s.key) }
+
+// redactKey replaces every occurrence of key in b; b itself when there is none.
+func redactKey(b, key []byte) []byte {
+	if len(key) == 0 || !bytes.Contains(b, key) {
 		return b
 	}
-	return bytes.ReplaceAll(b, s.key, redacted)
+	return bytes.ReplaceAll(b, key, redacted)
 }
 
 var redacted = []byte("[redacted]")
@@ -470,7 +473,7 @@ func (rl *relay) feed(p []byte, write writeFunc) error {
 	}
 	rest := data[end:]
 	if len(rest) > maxCarry {
-		out := rl.redactBytes(rest)
+		out := redactKey(rest, rl.key)
 		hold := min(max(len(rl.key)-1, 0), len(out))
 		if err := rl.emit(out[:len(out)-hold], write, false); err != nil {
 			return err
@@ -487,7 +490,7 @@ func (rl *relay) finish(write writeFunc) error {
 	if len(rl.carry) == 0 {
 		return nil
 	}
-	out := rl.redactBytes(rl.carry)
+	out := redactKey(rl.carry, rl.key)
 	rl.carry = rl.carry[:0]
 	return rl.emit(out, write, false)
 }
@@ -511,7 +514,7 @@ func (rl *relay) emit(b []byte, write writeFunc, wholeLines bool) error {
 		return nil
 	}
 	if wholeLines {
-		b = rl.redactBytes(b)
+		b = redactKey(b, rl.key)
 		if bytes.Contains(b, usageMark) {
 			rl.noteUsage(b)
 		}
@@ -523,13 +526,6 @@ func (rl *relay) emit(b []byte, write writeFunc, wholeLines bool) error {
 	}
 	_, err := write(b)
 	return err
-}
-
-func (rl *relay) redactBytes(b []byte) []byte {
-	if len(rl.key) == 0 || !bytes.Contains(b, rl.key) {
-		return b
-	}
-	return bytes.ReplaceAll(b, rl.key, redacted)
 }
 
 // noteUsage keeps the usage of the last data line that has one.

@@ -376,13 +376,18 @@ func (s *Server) clientAddr(r *http.Request) (addr, key string) {
 			}
 		}
 	}
-	key = a.String()
+	return a.String(), limitKey(a)
+}
+
+// limitKey is the key the per-client limits count for the address a (no
+// zone, not IPv4-mapped): a itself, or its /64 for IPv6.
+func limitKey(a netip.Addr) string {
 	if a.Is6() {
 		if p, err := a.Prefix(64); err == nil {
-			key = p.String()
+			return p.String()
 		}
 	}
-	return a.String(), key
+	return a.String()
 }
 
 func (s *Server) isTrusted(a netip.Addr) bool {

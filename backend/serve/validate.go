@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -73,7 +74,7 @@ func checkChat(body []byte, lim chatLimits) (chatRequest, []fieldError) {
 	}
 	f := members.vals
 	for _, k := range members.keys {
-		if !contains(chatFields, k) {
+		if !slices.Contains(chatFields, k) {
 			v.add([]any{"body", k}, "extra_forbidden", fmt.Sprintf("Extra inputs are not permitted: this server does not accept the field %q", k))
 		}
 	}
@@ -309,7 +310,7 @@ func (v *validation) messages(raw json.RawMessage) []byte {
 			v.add([]any{"body", "messages", i, m.dup}, "value_error", fmt.Sprintf("the field %q appears more than once", m.dup))
 		}
 		for _, k := range m.keys {
-			if !contains(messageFields, k) {
+			if !slices.Contains(messageFields, k) {
 				v.add([]any{"body", "messages", i, k}, "extra_forbidden", fmt.Sprintf("Extra inputs are not permitted: this server does not accept the message field %q", k))
 			}
 		}
@@ -490,7 +491,7 @@ func (w *jsonWriter) member(name string, raw []byte) {
 	w.buf.Write(bytes.TrimSpace(raw))
 }
 
-func (w *jsonWriter) has(name string) bool { return contains(w.names, name) }
+func (w *jsonWriter) has(name string) bool { return slices.Contains(w.names, name) }
 
 func (w *jsonWriter) end() []byte {
 	w.buf.WriteByte('}')
@@ -504,15 +505,6 @@ func mustJSON(s string) []byte {
 		panic(err)
 	}
 	return b
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // quotedList writes 'a', 'b' or 'c'.

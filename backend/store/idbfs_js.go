@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -187,7 +188,7 @@ func (f *idbFS) updateOn(db *browserdb.DB, stores []string, fn func(*browserdb.T
 	if lost {
 		return errTakenOver
 	}
-	if key != "" && !contains(stores, filesStore) {
+	if key != "" && !slices.Contains(stores, filesStore) {
 		stores = append(stores, filesStore)
 	}
 	return db.Update(context.Background(), stores, func(tx *browserdb.Tx) error {
@@ -203,15 +204,6 @@ func (f *idbFS) updateOn(db *browserdb.DB, stores []string, fn func(*browserdb.T
 		}
 		return fn(tx)
 	})
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (f *idbFS) view(stores []string, fn func(*browserdb.Tx) error) error {

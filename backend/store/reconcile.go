@@ -56,6 +56,7 @@ func (s *Store) reconcile(ctx context.Context, ix *index, entries []os.DirEntry,
 	known := r.known
 
 	var todo []string
+	mtime := map[string]int64{} // of the files in todo, to read them oldest first
 	onDisk := make(map[string]bool, len(entries))
 	for i, e := range entries {
 		name := e.Name()
@@ -73,6 +74,9 @@ func (s *Store) reconcile(ctx context.Context, ix *index, entries []os.DirEntry,
 			continue
 		}
 		todo = append(todo, id)
+		if stats[i].ok {
+			mtime[id] = stats[i].st.mtime
+		}
 	}
 	var gone []string
 	for id := range known {
@@ -82,12 +86,6 @@ func (s *Store) reconcile(ctx context.Context, ix *index, entries []os.DirEntry,
 	}
 	// Oldest first, so that index row order follows recency (the search
 	// for very common words walks rows newest first).
-	mtime := make(map[string]int64, len(todo))
-	for i, e := range entries {
-		if stats[i].ok {
-			mtime[strings.TrimSuffix(e.Name(), fileExt)] = stats[i].st.mtime
-		}
-	}
 	sort.SliceStable(todo, func(a, b int) bool { return mtime[todo[a]] < mtime[todo[b]] })
 	n, err := s.indexFiles(ctx, ix, todo, known)
 	if err != nil {
