@@ -176,7 +176,7 @@ web-test: web
 # The UI in Debian's Chromium (playwright-core; no browser is downloaded),
 # against the Go stand-in that replays streams recorded from the engine.
 # Screenshots: build/artifacts/ui/.
-ui-test: frontend-deps
+ui-test: frontend
 	cd frontend && npm run build:e2e && npm run test:e2e
 
 # The renderer in Chromium: hostile output through the real parser, the
